@@ -1,0 +1,1 @@
+"""gov-report crawler: China's government information-disclosure annual reports."""

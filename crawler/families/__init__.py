@@ -1,0 +1,1 @@
+"""Listing walkers, one module per CMS family, behind the interface of `base`."""

@@ -1,0 +1,49 @@
+"""The interface every CMS family implements.
+
+A family knows one CMS product's listing pages: whether a response is one of
+its listings, which report links a listing holds, and which requests fetch the
+next listing pages. Families do no I/O and hold no crawl state: they read a
+response and return plain values or callback-less `scrapy.Request`s, which the
+spider routes back to its listing callback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Iterable
+
+from scrapy import Request
+from scrapy.http import Response
+
+
+@dataclass
+class ListingLink:
+    url: str                      # absolute URL of the detail page
+    title: str                    # link text or title attribute, exact
+    date: str | None = None       # ISO date shown beside the link, if any
+    meta: dict = field(default_factory=dict)   # metadata the listing itself carries (gkmlpt JSON)
+
+
+class Family:
+    """Base class: override `recognise`, `links` and `next_requests`."""
+
+    name: ClassVar[str] = "base"
+
+    def __init__(self, options: dict | None = None):
+        self.options = dict(options or {})
+
+    @classmethod
+    def recognise(cls, response: Response) -> str | None:
+        """Return why this response is a listing of this family, or None."""
+        return None
+
+    def links(self, response: Response) -> list[ListingLink]:
+        """Every detail-page link on this listing page (reports and others)."""
+        raise NotImplementedError
+
+    def next_requests(self, response: Response) -> Iterable[Request]:
+        """Requests for further listing pages (without callback)."""
+        return []
+
+    def detail_hints(self) -> dict:
+        """Optional CSS selectors for detail pages: {'metadata': css, 'body': css}."""
+        return {}

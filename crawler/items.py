@@ -1,0 +1,84 @@
+"""The report item and its parts (CONTRACT.md field names)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Attachment:
+    url: str
+    name: str | None = None
+    media_type: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    path: str | None = None          # where the file sits under the storage root
+    status: str | None = None        # "ok", "scanned", "refused: …", "failed: …"
+
+
+@dataclass
+class StatCell:
+    section: str | None
+    group: str | None
+    item: str
+    column: str | None
+    unit: str | None
+    value: float | int | None
+
+
+@dataclass
+class Check:
+    rule: str
+    expected: float | int | None
+    found: float | int | None
+    message: str
+
+
+@dataclass
+class Report:
+    """One annual report as the spider yields it and the pipelines complete it.
+
+    The spider fills the page fields (url, raw html, listing hints); the parse
+    pipeline fills the extracted fields; the store pipeline persists.
+    """
+
+    url: str
+    title: str | None = None
+    index_no: str | None = None
+    publisher: str | None = None
+    published_on: str | None = None
+    written_on: str | None = None
+    signed_by: str | None = None
+    doc_no: str | None = None
+    topic: str | None = None
+    keywords: str | None = None
+    validity: str | None = None
+    report_year: int | None = None
+    body_text: str = ""
+    attachments: list[dict] = field(default_factory=list)
+    stats: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)
+    # crawl context, not part of the printed report
+    portal_id: str | None = None
+    family: str | None = None
+    listing_title: str | None = None
+    listing_date: str | None = None
+    listing_meta: dict = field(default_factory=dict)
+    raw_html: bytes | None = None
+    encoding: str | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: str | None = None
+    body_hash: str | None = None
+
+
+REPORT_FIELDS = (
+    "url", "title", "index_no", "publisher", "published_on", "written_on",
+    "signed_by", "doc_no", "topic", "keywords", "report_year", "body_text",
+    "attachments", "stats", "checks",
+)
+
+
+def public_dict(report: Report) -> dict:
+    """The report as CONTRACT.md prints it: its public fields only, in order."""
+    return {name: getattr(report, name) for name in REPORT_FIELDS}
