@@ -1,0 +1,173 @@
+"""The metadata header (元数据 / 信息索引) of a disclosure-catalogue page (FORMATS.md §2).
+
+Labels vary by portal ('索 引 号', '索&ensp;引&ensp;号：', '发文机关', '来源' …); each is
+mapped to one of METADATA_FIELDS. Values are kept as printed (whitespace runs
+collapsed, ends stripped) except dates, which become ISO 'YYYY-MM-DD'; an empty
+value is None. `read_metadata` reads HTML (tables, lists, <p><strong>label</strong>：
+value</p>, label spans, <meta> tags as fallback); `read_metadata_text` reads the same
+header from a page flattened to text.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.extract.body import collapse_whitespace, parse_html, visible_text
+from crawler.extract.dates import to_iso_date
+
+METADATA_FIELDS = ("index_no", "publisher", "published_on", "written_on", "doc_no", "topic", "keywords",
+                   "validity", "summary", "title")
+DATE_FIELDS = frozenset({"published_on", "written_on"})
+
+# field -> labels as portals print them (without inner spaces; those are allowed anywhere).
+FIELD_LABELS = {
+    "index_no": ("索引号", "信息索引号", "索取号"),
+    "publisher": ("发布机构", "发文机关", "发布单位", "信息来源", "来源", "发文单位", "发文机构", "公开主体", "发布主体"),
+    "published_on": ("发布日期", "发布时间", "公开日期", "公开时间", "生成日期", "时间"),
+    "written_on": ("成文日期", "发文日期", "成文时间"),
+    "doc_no": ("文号", "发文字号", "发文文号"),
+    "topic": ("主题分类", "信息分类", "分类", "主题词", "公开类别"),
+    "keywords": ("关键词", "关键字"),
+    "validity": ("时效", "有效性", "时效性", "废止日期"),
+    "summary": ("内容概述", "摘要", "内容摘要"),
+    "title": ("标题", "名称", "公文名称", "文件名称", "信息名称"),
+}
+# <meta name=…> tags that stand in for a missing label (TRS and many other CMS write them).
+META_TAG_FIELDS = {"ArticleTitle": "title", "PubDate": "published_on", "ContentSource": "publisher"}
+
+_LABEL_TO_FIELD = {label: field for field, labels in FIELD_LABELS.items() for label in labels}
+_SPACES = r"[\s\u2002\u2003\u3000\xa0]*"
+# longest labels first, so 信息来源 wins over 来源 and 主题分类 over 分类
+_LABEL_PATTERN = "|".join(
+    _SPACES.join(re.escape(char) for char in label) for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True)
+)
+_COLON = r"[:：]"
+# a label followed by a colon, at the start of a text or after a separator
+_LABEL_WITH_COLON = re.compile(rf"(?:^|(?<=[\s|│]))(?P<label>{_LABEL_PATTERN}){_SPACES}{_COLON}")
+# the whole text is one label (a label cell), colon optional
+_LABEL_ONLY = re.compile(rf"^{_SPACES}(?P<label>{_LABEL_PATTERN}){_SPACES}{_COLON}?{_SPACES}$")
+_LINE_STARTS_WITH_LABEL = re.compile(rf"^[\s|]*(?:{_LABEL_PATTERN}){_SPACES}{_COLON}")
+_TEMPLATE_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+_HEADER_SEARCH_LINES = 10
+_MAX_LABEL_ELEMENT_CHARS = 300
+
+_CANDIDATE_TAGS = ("td", "th", "dt", "dd", "li", "p", "span", "div", "strong", "b", "label", "em", "font")
+
+
+def empty_metadata() -> dict:
+    return dict.fromkeys(METADATA_FIELDS)
+
+
+def read_metadata(html: str) -> dict:
+    """All METADATA_FIELDS keys from a page's header; <meta> tags fill what the header lacks."""
+    tree = parse_html(html)
+    metadata = empty_metadata()
+    for field, value in _pairs_from_elements(tree):
+        _keep_first(metadata, field, value)
+    for field, value in _pairs_from_meta_tags(tree):
+        _keep_first(metadata, field, value)
+    return metadata
+
+
+def read_meta_tags(html: str) -> dict[str, str]:
+    """Every <meta name=… content=…> of the page (ArticleTitle, PubDate, ColumnName, DocId …)."""
+    tree = parse_html(html)
+    return {meta.get("name"): (meta.get("content") or "").strip()
+            for meta in tree.xpath("//meta[@name]") if meta.get("name")}
+
+
+def read_metadata_text(text: str) -> tuple[dict, str]:
+    """(metadata, remaining text) from a page flattened to text whose header lines hold
+    'label: | value |' cells (seed 002) or 'label：value' pairs; the header lines are removed."""
+    lines = text.splitlines()
+    header_start = next((index for index, line in enumerate(lines[:_HEADER_SEARCH_LINES])
+                         if _LINE_STARTS_WITH_LABEL.match(line)), None)
+    metadata = empty_metadata()
+    if header_start is None:
+        return metadata, text
+    header_end = header_start
+    while header_end < len(lines) and (_LINE_STARTS_WITH_LABEL.match(lines[header_end])
+                                       or not lines[header_end].strip()):
+        for field, value in label_value_pairs(lines[header_end]):
+            _keep_first(metadata, field, value)
+        header_end += 1
+    remaining = lines[:header_start] + lines[header_end:]
+    return metadata, "\n".join(remaining)
+
+
+def label_value_pairs(text: str) -> list[tuple[str, str | None]]:
+    """[(field, value)] for every 'label：value' in one line of text; a value runs to the next
+    label. '文 号: | 主题分类: | 县(市)区 |' -> [('doc_no', None), ('topic', '县(市)区')]."""
+    matches = list(_LABEL_WITH_COLON.finditer(text))
+    pairs = []
+    for match, following in zip(matches, matches[1:] + [None]):
+        raw_value = text[match.end(): following.start() if following else len(text)]
+        pairs.append((field_of_label(match["label"]), _clean_value(raw_value)))
+    return pairs
+
+
+def field_of_label(label: str) -> str | None:
+    """The METADATA_FIELDS name a printed label stands for ('索 引 号：' -> 'index_no')."""
+    return _LABEL_TO_FIELD.get(re.sub(rf"{_SPACES}|{_COLON}", "", label))
+
+
+def _pairs_from_elements(tree: etree._Element):
+    """(field, value) from label elements in document order.
+
+    An element whose whole text is a label takes its value from what follows it (the
+    next cell, the tail text after <strong>索引号</strong>, the next <dd> or <span>).
+    An element whose text starts with 'label：' and holds no smaller labelled element
+    gives the pairs of its own text.
+    """
+    for element in tree.iter(*_CANDIDATE_TAGS):
+        text = visible_text(element)
+        if not text or len(text) > _MAX_LABEL_ELEMENT_CHARS:
+            continue
+        label_only = _LABEL_ONLY.match(text)
+        if label_only:
+            yield field_of_label(label_only["label"]), _value_after(element)
+        elif _LABEL_WITH_COLON.match(text) and not _has_labelled_child(element):
+            yield from label_value_pairs(text)
+
+
+def _value_after(label_element: etree._Element) -> str | None:
+    """The value printed after a label element: its tail, else the next sibling that is not a label."""
+    tail = _clean_value(label_element.tail or "")
+    if tail:
+        return tail
+    sibling = label_element.getnext()
+    if sibling is None or _LABEL_ONLY.match(visible_text(sibling)):
+        return None
+    return _clean_value(visible_text(sibling))
+
+
+def _has_labelled_child(element: etree._Element) -> bool:
+    return any(_LABEL_WITH_COLON.match(visible_text(child)) or _LABEL_ONLY.match(visible_text(child))
+               for child in element if isinstance(child.tag, str))
+
+
+def _pairs_from_meta_tags(tree: etree._Element):
+    for meta in tree.xpath("//meta[@name]"):
+        field = META_TAG_FIELDS.get(meta.get("name"))
+        if field:
+            yield field, _clean_value(meta.get("content") or "")
+
+
+def _clean_value(raw: str) -> str | None:
+    """A value as printed: separators and colons at the ends dropped, whitespace runs collapsed."""
+    value = collapse_whitespace(raw).strip(" |:：")
+    value = collapse_whitespace(value)
+    if not value or _TEMPLATE_PLACEHOLDER.search(value):
+        return None
+    return value
+
+
+def _keep_first(metadata: dict, field: str | None, value: str | None) -> None:
+    """Store the first usable value of a field; a date field takes only a value that reads as a date."""
+    if field is None or value is None or metadata[field] is not None:
+        return
+    if field in DATE_FIELDS:
+        value = to_iso_date(value)
+    if value is not None:
+        metadata[field] = value

@@ -1,0 +1,91 @@
+"""Report titles: which titles are annual disclosure reports, their report year, and where
+the title sits on a page or in a flattened text."""
+from __future__ import annotations
+
+import re
+
+from crawler.extract.body import collapse_whitespace, parse_html, visible_text
+from crawler.extract.dates import chinese_numerals_to_digits
+from crawler.extract.metadata import read_metadata_text
+
+# A report title names disclosure work (政府信息公开 / 政务公开 / 信息公开) and ends as a
+# report (…年度报告, …工作报告, …公开报告, …年报), perhaps followed by a bracketed note.
+_DISCLOSURE = re.compile(r"信息公开|政务公开")
+_REPORT_ENDING = re.compile(r"(?:年度报告|工作报告|公开报告|年报|报告)(?:[（(〔【\[].{0,20}[）)〕】\]])?$")
+# Look-alikes: notices and instructions about reports, plans, guides, statistics bulletins, digests.
+_NOT_A_REPORT = re.compile(
+    r"通知|通报|函$|关于做好|关于报送|关于开展|关于印发|编制|报送|填报|提交|做好|督查|考核|评估|评议|检查|审核|抽查|"
+    r"工作要点|要点|统计公报|公报|指南|目录|实施方案|方案|计划|制度|办法|规定|意见|总结|培训|图解|解读|一图读懂|"
+    r"政府工作报告|决算|预算|审计"
+)
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# the sentence that states the statistics period, e.g. 统计期限自2018年1月1日起至2018年12月31日止
+_STATISTICS_PERIOD = re.compile(
+    r"统计(?:期限|数据时限|时限|期间|区间|时间|范围|周期)[^。；;]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+)
+_FULL_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。；;]{0,8}?(?:至|到|－|-|—|~)")
+_HEADLINE_SELECTORS = (
+    "h1", ".article_title", ".wenzhang-title", ".xxgk_title", ".title", "#title", ".detail_title",
+    ".content_title", ".con_title", ".article-title", ".tit", "h2",
+)
+_SITE_SUFFIX_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—|--| - )\s*")
+_SENTENCE_PUNCTUATION = re.compile(r"[。；;，,：:！？]")
+_MAX_TITLE_CHARS = 80
+_TITLE_SEARCH_LINES = 6
+
+
+def is_annual_report(title: str) -> bool:
+    """True for an annual government-information-disclosure report title, False for look-alikes."""
+    compact = re.sub(r"\s+", "", title or "")
+    if not compact or len(compact) > _MAX_TITLE_CHARS:
+        return False
+    if not _DISCLOSURE.search(compact) or not _REPORT_ENDING.search(compact):
+        return False
+    return not _NOT_A_REPORT.search(compact)
+
+
+def report_year(title: str | None, text: str = "") -> int | None:
+    """The year a report covers: the year in its title, else the year of the statistics period
+    stated in its text; never the publication date."""
+    for source, pattern in ((title or "", _TITLE_YEAR), (text, _STATISTICS_PERIOD), (text, _FULL_YEAR_SPAN)):
+        match = pattern.search(chinese_numerals_to_digits(source))
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def read_title(html: str) -> str | None:
+    """The title of a detail page: <meta name=ArticleTitle>, else the visible headline,
+    else <title> without the site suffix ('…_政府信息公开年报_平潭综合实验区党工委管委会')."""
+    tree = parse_html(html)
+    for content in tree.xpath("//meta[@name='ArticleTitle']/@content"):
+        if content.strip():
+            return collapse_whitespace(content)
+    for selector in _HEADLINE_SELECTORS:
+        for element in tree.cssselect(selector):
+            text = visible_text(element)
+            if 4 <= len(text) <= _MAX_TITLE_CHARS * 2:
+                return text
+    page_title = tree.findtext(".//title")
+    if page_title and page_title.strip():
+        return _SITE_SUFFIX_SEPARATORS.split(page_title.strip())[0]
+    return None
+
+
+def title_from_text(text: str) -> str | None:
+    """The report title among the first lines of a flattened report (after any metadata
+    header), or None when the text starts straight with a sentence."""
+    _, body = read_metadata_text(text)
+    lines = [line.strip() for line in body.splitlines() if line.strip()][:_TITLE_SEARCH_LINES]
+    for index, line in enumerate(lines):
+        if _looks_like_title(line):
+            return line
+        joined = line + lines[index + 1] if index + 1 < len(lines) else ""
+        if joined and _looks_like_title(joined) and not _SENTENCE_PUNCTUATION.search(line):
+            return joined  # a title printed over two lines: 平潭综合实验区2019年 / 政府信息公开工作年度报告
+    return None
+
+
+def _looks_like_title(line: str) -> bool:
+    return (len(line) <= _MAX_TITLE_CHARS and not _SENTENCE_PUNCTUATION.search(line)
+            and bool(_REPORT_ENDING.search(line)))
