@@ -261,7 +261,8 @@ def _parse_pre2019(table: Table) -> list[dict]:
         if not label or is_figure_or_blank(label):
             continue
         unit = row[unit_pos] if row[unit_pos] in UNITS else None
-        texts = [row[i] if i < len(row) else "" for i in value_positions]
+        # a heading row merged across the table repeats its label in the figure cells
+        texts = ["" if i >= len(row) or row[i] == label else row[i] for i in value_positions]
         level = _level(label)
         if level == 0:
             section, parent = _strip_ordinal(label), None

@@ -164,10 +164,9 @@ def _bar_rows_table(lines: list[str], start: int) -> tuple[list[list[str]], int]
     return rows, i
 
 
-def tables_from_text(text: str) -> list[Table]:
-    """Every table flattened into `text` (see the module docstring for the shapes)."""
+def text_blocks(text: str):
+    """The text in reading order: ("line", str) for prose lines, ("table", Table) for tables."""
     lines = text.split("\n")
-    tables: list[Table] = []
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -178,13 +177,21 @@ def tables_from_text(text: str) -> list[Table]:
         elif _BAR_CELL.match(line) and line.count("|") == 1:
             rows, end = _bar_cells_table(lines, i)
         else:
+            yield "line", line
             i += 1
             continue
         rows = [row for row in rows if row]
         if len(rows) >= 2:
-            tables.append(Table(rows=_widen_rows(rows), caption=_caption_before(lines, i)))
+            yield "table", Table(rows=_widen_rows(rows), caption=_caption_before(lines, i))
+        else:
+            for row in rows:
+                yield "line", " ".join(row)
         i = max(end, i + 1)
-    return tables
+
+
+def tables_from_text(text: str) -> list[Table]:
+    """Every table flattened into `text` (see the module docstring for the shapes)."""
+    return [block for kind, block in text_blocks(text) if kind == "table"]
 
 
 # ---------------------------------------------------------------- HTML
