@@ -53,14 +53,21 @@ def visible_text(element: etree._Element) -> str:
 
 
 def _visible_pieces(element: etree._Element):
+    """Text pieces in order; a block element or <br> also yields a space, so '索引号：X<br>发布机构：Y'
+    keeps its two parts apart."""
     if _is_dropped(element):
         return
+    is_block = element.tag.lower() in _BLOCK_TAGS
+    if is_block:
+        yield " "
     if element.text:
         yield element.text
     for child in element:
         yield from _visible_pieces(child)
         if child.tail:
             yield child.tail
+    if is_block:
+        yield " "
 
 
 def collapse_whitespace(text: str) -> str:

@@ -52,6 +52,7 @@ _TEMPLATE_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _HEADER_SEARCH_LINES = 10
 _MAX_LABEL_ELEMENT_CHARS = 300
 
+_LINE_TAGS = frozenset({"p", "li"})
 _CANDIDATE_TAGS = ("td", "th", "dt", "dd", "li", "p", "span", "div", "strong", "b", "label", "em", "font")
 
 
@@ -132,9 +133,10 @@ def _pairs_from_elements(tree: etree._Element):
 
 
 def _value_after(label_element: etree._Element) -> str | None:
-    """The value printed after a label element: its tail, else the next sibling that is not a label."""
+    """The value printed after a label element: its tail, else the next sibling that is not a label.
+    A whole line (<p>, <li>) that holds only a label has an empty value."""
     tail = _clean_value(label_element.tail or "")
-    if tail:
+    if tail or label_element.tag in _LINE_TAGS:
         return tail
     sibling = label_element.getnext()
     if sibling is None or _LABEL_ONLY.match(visible_text(sibling)):

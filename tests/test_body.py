@@ -1,0 +1,103 @@
+"""Body container, body text and attachment links on the real Pingtan/NFRA pages and small hand-made pages."""
+import re
+from pathlib import Path
+
+import pytest
+
+from crawler.extract.body import attachment_links, body_fragment, html_to_text
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+TWIN_BODY_MARK = "==================== 正文 ===================="
+BODY_PAGES = ["pingtan__report-2012.html", "pingtan__report-2015.html", "pingtan__report-2018.html",
+              "pingtan__report-2019.html", "pingtan__report-2023.html", "pingtan__report-with-tables__1.html",
+              "pingtan__detail__1.html", "nfra__detail__1.html", "nfra__detail__2.html"]
+
+
+def _page(name: str) -> str:
+    return (REAL / name).read_text(encoding="utf-8")
+
+
+def _without_whitespace(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+@pytest.mark.parametrize("year", ["2019", "2023"])
+def test_pingtan_body_equals_the_archive_text_twin(year):
+    body = html_to_text(body_fragment(_page(f"pingtan__report-{year}.html")), cell_separator="\t")
+    twin = _page(f"pingtan__report-{year}.txt").split(TWIN_BODY_MARK, 1)[1]
+    assert _without_whitespace(body) == _without_whitespace(twin)
+
+
+@pytest.mark.parametrize("page", BODY_PAGES)
+def test_body_text_has_no_site_chrome(page):
+    text = html_to_text(body_fragment(_page(page)))
+    assert len(text) > 150
+    for chrome in ("当前位置", "来源：", "时间：", "全真版\n文字版", "QQ空间", "版权与免责声明", "扫一扫"):
+        assert chrome not in text
+    assert not any(line.startswith("首页") for line in text.splitlines())
+    assert "{{" not in text and "function(" not in text
+
+
+def test_table_rows_are_lines_with_cells():
+    lines = html_to_text(body_fragment(_page("pingtan__report-with-tables__1.html"))).splitlines()
+    assert "行政规范性文件 | 62 | 33 | 440" in lines
+    assert any(line.startswith("一、本年新收政府信息公开申请数量 | 217 | 1 |") for line in lines)
+    assert "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他" in lines  # 商业/企业 split over two <p>
+
+
+def test_pingtan_2012_body_without_trs_editor_starts_with_the_byline():
+    lines = html_to_text(body_fragment(_page("pingtan__report-2012.html"))).splitlines()
+    assert lines[:2] == ["平潭综合实验区管委会办公室", "二〇一三年一月"]
+    assert "主动公开信息数 | 条 | 739 | 4359" in lines
+
+
+def test_hint_selector_wins():
+    page = ("<html><body><div id='zoom'><p>一段很长的正文，一段很长的正文，一段很长的正文。</p></div>"
+            "<div class='my-body'><p>提示指定的正文容器，提示指定的正文容器，提示指定的正文容器。</p></div></body></html>")
+    assert "提示指定" in html_to_text(body_fragment(page, {"body": ".my-body"}))
+    assert "一段很长" in html_to_text(body_fragment(page))
+
+
+def test_largest_text_block_without_known_container():
+    page = ("<html><body><div class='nav'><a href='/'>首页</a> <a href='/a'>政务公开</a> <a href='/b'>互动交流</a></div>"
+            "<div class='main'><table class='xxgk_table'><tr><td>索引号：</td><td>A-1</td></tr></table>"
+            "<p>某县2019年政府信息公开工作年度报告</p><p>根据《中华人民共和国政府信息公开条例》编制本报告。</p>"
+            "<p>一、总体情况</p><p>2019年，全县主动公开政府信息1200条。</p></div>"
+            "<div class='footer'><p>版权所有：某县人民政府</p></div></body></html>")
+    text = html_to_text(body_fragment(page))
+    assert text.splitlines()[0] == "某县2019年政府信息公开工作年度报告"
+    assert "首页" not in text and "索引号" not in text and "版权所有" not in text
+
+
+def test_html_to_text_lines_whitespace_and_scripts():
+    fragment = ("<div><p>　　一、总体情况&nbsp;&nbsp;说明</p><script>var x = 1;</script><style>p{}</style>"
+                "第一行<br/>第二行<table><tr><td><p>商业</p><p>企业</p></td><td></td><td> 3 </td></tr></table></div>")
+    assert html_to_text(fragment).splitlines() == ["一、总体情况 说明", "第一行", "第二行", "商业企业 |  | 3"]
+    assert html_to_text("") == ""
+
+
+BASE = "https://www.example.gov.cn/zwgk/nb/202101/t20210125_1.html"
+
+
+def test_attachment_links_in_body_and_attachment_block():
+    page = """<html><body>
+      <div class="nav"><a href="/help/guide.pdf">网站使用说明.pdf</a></div>
+      <div id="zoom"><p>报告正文，报告正文，报告正文，报告正文，报告正文。</p>
+        <p><a href="./P020210125_report.pdf">2020年年度报告.pdf</a></p>
+        <p><a href="/download?filename=tables.xlsx&id=3"></a></p>
+        <p><a href="./P020210125_report.pdf">再次链接</a></p>
+        <p><a href="javascript:void(0)">打印.doc</a></p>
+        <p><a href="/col/col1/index.html">相关链接</a></p></div>
+      <div class="fujian">附件：<a href="http://files.example.gov.cn/a/统计表.WPS">统计表</a></div>
+    </body></html>"""
+    assert attachment_links(page, BASE) == [
+        {"url": "https://www.example.gov.cn/zwgk/nb/202101/P020210125_report.pdf", "name": "2020年年度报告.pdf"},
+        {"url": "https://www.example.gov.cn/download?filename=tables.xlsx&id=3", "name": "tables.xlsx"},
+        {"url": "http://files.example.gov.cn/a/统计表.WPS", "name": "统计表"},
+    ]
+
+
+def test_no_attachments_on_the_real_pages():
+    # Pingtan's 文件下载 link is filled by script (ms-attr-href); NFRA's attachment list is an empty template.
+    for page in ("pingtan__report-with-tables__1.html", "nfra__detail__1.html"):
+        assert attachment_links(_page(page), "https://www.pingtan.gov.cn/") == []

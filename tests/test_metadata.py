@@ -1,0 +1,181 @@
+"""read_metadata on the real saved pages and on each markup / label variant of FORMATS.md §2;
+read_metadata_text on seed 002's flattened header."""
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.extract.metadata import METADATA_FIELDS, read_meta_tags, read_metadata, read_metadata_text
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+
+# Labels read by eye, from fixtures/real/SOURCES.md (None: the page has no such field).
+REAL_LABELS = {
+    "pingtan__detail__1.html": {
+        "title": "平潭综合实验区管委会关于废止部分规范性文件的通知", "index_no": "PZ00101-1700-2023-00059",
+        "topic": "无", "publisher": "平潭综合实验区管委会办公室", "written_on": "2016-10-26",
+        "doc_no": "岚综管综〔2016〕266号", "published_on": "2016-10-26", "validity": "有效",
+    },
+    "handan__detail__1.html": {
+        "index_no": "000014348/2020-35147", "publisher": "邯郸市教育局",
+        "title": "邯郸市教育局关于印发《全市教育系统安全专项整治三年行动实施方案》的通知",
+        "doc_no": "无", "topic": "教育", "published_on": "2020-08-02",
+        "written_on": None,  # 成文日期 is commented out on the page
+    },
+    "nfra__detail__1.html": {
+        "title": "国家金融监督管理总局行政处罚信息公开表(金罚决字〔2024〕36号)", "published_on": "2024-07-12",
+        "publisher": "保险和非银机构检查局", "index_no": None,
+    },
+    "nfra__detail__2.html": {
+        "title": "国家金融监督管理总局浙江监管局行政处罚信息公开表（浙金罚决字〔2024〕52号）",
+        "published_on": "2025-06-03", "publisher": "浙江监管局",  # the page's 来源, not meta ContentSource 浙江
+        "index_no": None,
+    },
+    "pingtan__report-with-tables__1.html": {
+        "title": "平潭综合实验区2024年度政府信息公开工作年度报告", "publisher": "平潭综合实验区管委会办公室",
+        "published_on": "2025-03-10", "index_no": None,
+    },
+    "pingtan__report-2012.html": {
+        "title": "平潭综合实验区2012年政府信息公开工作年度报告", "published_on": "2013-02-25",
+        "publisher": "平潭综合实验区管委会",
+    },
+    # 2015/2018/2019: the page prints 来源：平潭县人民政府 (a CMS default, SOURCES.md); kept as printed.
+    "pingtan__report-2015.html": {
+        "title": "平潭综合实验区2015年度政府信息公开工作年度报告", "published_on": "2016-01-12",
+        "publisher": "平潭县人民政府",
+    },
+    "pingtan__report-2018.html": {
+        "title": "平潭综合实验区2018年度政府信息公开工作年度报告", "published_on": "2019-01-10",
+        "publisher": "平潭县人民政府",
+    },
+    "pingtan__report-2019.html": {
+        "title": "平潭综合实验区2019年度政府信息公开工作年度报告", "published_on": "2020-01-20",
+        "publisher": "平潭县人民政府",
+    },
+    "pingtan__report-2023.html": {
+        "title": "平潭综合实验区2023年度政府信息公开工作年度报告", "published_on": "2024-03-08",
+        "publisher": "平潭综合实验区管委会办公室",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def real_metadata():
+    return {name: read_metadata((REAL / name).read_text(encoding="utf-8")) for name in REAL_LABELS}
+
+
+@pytest.mark.parametrize("page", sorted(REAL_LABELS))
+def test_real_pages_give_every_label(real_metadata, page):
+    found = real_metadata[page]
+    assert set(found) >= set(METADATA_FIELDS)
+    assert {field: found[field] for field in REAL_LABELS[page]} == REAL_LABELS[page]
+
+
+def test_meta_tags_are_all_readable():
+    tags = read_meta_tags((REAL / "nfra__detail__1.html").read_text(encoding="utf-8"))
+    assert tags["ColumnName"] == "总局机关"
+    assert tags["PubDate"] == "2024-07-12 17:33"
+
+
+def _html(body: str) -> str:
+    return f"<html><head><title>t</title></head><body>{body}<div id='zoom'><p>正文</p></div></body></html>"
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    pytest.param(
+        "<table class='xxgk_table'><tr><td>索 引 号：</td><td>11230700MB1234567X/2021-00012</td>"
+        "<td>主题分类：</td><td>综合政务</td></tr><tr><td>发布机构：</td><td>伊春市人民政府办公室</td>"
+        "<td>成文日期：</td><td>2021年01月20日</td></tr><tr><td>文　　号：</td><td></td>"
+        "<td>发布日期：</td><td>2021-01-25</td></tr></table>",
+        {"index_no": "11230700MB1234567X/2021-00012", "topic": "综合政务", "publisher": "伊春市人民政府办公室",
+         "written_on": "2021-01-20", "doc_no": None, "published_on": "2021-01-25"},
+        id="table, several pairs per row, empty 文号"),
+    pytest.param(
+        "<table><tr><th>索引号</th><td>000000000-2019-03726</td><th>信息来源</th><td>地区行署办公室</td></tr></table>",
+        {"index_no": "000000000-2019-03726", "publisher": "地区行署办公室"},
+        id="th labels without colon"),
+    pytest.param(
+        "<ul class='xxgk'><li>信息索引号：01234-2020-0001</li><li>发布单位：某县教育局</li>"
+        "<li>公开日期：2020年3月5日</li><li>关 键 词：年报</li></ul>",
+        {"index_no": "01234-2020-0001", "publisher": "某县教育局", "published_on": "2020-03-05", "keywords": "年报"},
+        id="ul/li label：value"),
+    pytest.param(
+        "<ul><li><span>发文机关:</span><span>某市财政局</span></li><li><span>生成日期:</span>2018-02-01</li></ul>",
+        {"publisher": "某市财政局", "published_on": "2018-02-01"},
+        id="li with label span, ASCII colons"),
+    pytest.param(
+        "<dl><dt>索 引 号:</dt><dd>X-1</dd><dt>发布时间</dt><dd>2019年03月11日</dd><dt>有效性</dt><dd>有效</dd></dl>",
+        {"index_no": "X-1", "published_on": "2019-03-11", "validity": "有效"},
+        id="dl/dt/dd"),
+    pytest.param(
+        "<p><strong>索引号</strong>：000014348/2020-35147</p><p><strong>发布机构</strong>：邯郸市教育局</p>"
+        "<p><strong>文号</strong>：无</p><p><strong>内容概述</strong>：</p>",
+        {"index_no": "000014348/2020-35147", "publisher": "邯郸市教育局", "doc_no": "无", "summary": None},
+        id="p/strong (handan), empty summary"),
+    pytest.param(
+        "<div class='index_box'><ul><li>索&ensp;引&ensp;号：<font>PZ-1</font></li>"
+        "<li>标&ensp;&ensp;&ensp;&ensp;题：<font>某通知</font></li><li>发文字号：<font>岚综管〔2016〕1号</font></li>"
+        "<li>有&ensp;效&ensp;性：<em>有效</em></li></ul></div>",
+        {"index_no": "PZ-1", "title": "某通知", "doc_no": "岚综管〔2016〕1号", "validity": "有效"},
+        id="index_box li/font with &ensp; (pingtan)"),
+    pytest.param(
+        "<td>索引号：X-9<br/>发布机构：某局</td>",
+        {"index_no": "X-9", "publisher": "某局"},
+        id="two pairs split by br"),
+    pytest.param(
+        "<table><tr><td>主题分类</td><td>县(市)区</td><td>分类</td><td>其他</td></tr></table>",
+        {"topic": "县(市)区"},
+        id="first value wins; 主题分类 is not read as 分类"),
+    pytest.param(
+        "<p><span>摘　　要：</span>本报告包括六部分</p><p>时效：长期有效</p><p>废止日期：</p>",
+        {"summary": "本报告包括六部分", "validity": "长期有效"},
+        id="U+3000 inside labels; empty 废止日期 leaves 时效"),
+])
+def test_markup_and_label_variants(markup, expected):
+    found = read_metadata(_html(markup))
+    assert {field: found[field] for field in expected} == expected
+
+
+def test_meta_tags_are_the_fallback_and_never_override_the_header():
+    page = ("<html><head><meta name='ArticleTitle' content='某区2020年政府信息公开工作年度报告'>"
+            "<meta name='PubDate' content='2021-01-29 10:00'><meta name='ContentSource' content='某区政府办'>"
+            "</head><body><table><tr><td>发布机构：</td><td>某区人民政府办公室</td></tr></table></body></html>")
+    found = read_metadata(page)
+    assert found["title"] == "某区2020年政府信息公开工作年度报告"
+    assert found["published_on"] == "2021-01-29"
+    assert found["publisher"] == "某区人民政府办公室"
+
+
+def test_a_date_label_with_no_date_does_not_block_a_later_one():
+    found = read_metadata(_html("<p>发布日期：</p><p>时间：2019-01-10 16:13</p>"))
+    assert found["published_on"] == "2019-01-10"
+
+
+def test_template_placeholders_are_not_values():
+    found = read_metadata(_html("<span>来源：{{data.docSource}}</span><span>来源：某监管局</span>"))
+    assert found["publisher"] == "某监管局"
+
+
+def test_seed_002_flattened_header():
+    text = (SEEDS / "002_bb9a5f7779685f94.txt").read_text(encoding="utf-8")
+    expected = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))["002_bb9a5f7779685f94.txt"]
+    metadata, remaining = read_metadata_text(text)
+    for field in ("index_no", "publisher", "published_on", "topic"):
+        assert metadata[field] == expected[field]
+    assert metadata["doc_no"] is None and metadata["keywords"] is None and metadata["validity"] is None
+    assert remaining.splitlines()[0] == expected["title"]
+    assert "索引号" not in remaining and "主题分类" not in remaining
+
+
+def test_text_without_header_is_returned_unchanged():
+    text = (SEEDS / "000_3debe78227b016e7.txt").read_text(encoding="utf-8")
+    metadata, remaining = read_metadata_text(text)
+    assert remaining == text
+    assert all(value is None for value in metadata.values())
+
+
+def test_text_header_with_inline_pairs():
+    metadata, remaining = read_metadata_text("索引号：A-1　发布机构：某县政府\n发布日期：2019年1月5日\n某县2018年政府信息公开工作年度报告")
+    assert (metadata["index_no"], metadata["publisher"], metadata["published_on"]) == ("A-1", "某县政府", "2019-01-05")
+    assert remaining == "某县2018年政府信息公开工作年度报告"

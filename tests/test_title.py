@@ -1,0 +1,135 @@
+"""Report titles: recognising annual reports, their report year, the title of a page or a text."""
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.extract.body import body_fragment, html_to_text
+from crawler.extract.title import is_annual_report, read_title, report_year, title_from_text
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
+SEED_NAMES = sorted(name for name in EXPECTED if not name.startswith("_"))
+
+ANNUAL_REPORTS = [
+    "南山区2020年政府信息公开工作年度报告",
+    "南山区政府2018年度政府信息公开报告",
+    "2018年松岭区政府信息公开工作年度报告",
+    "同江市2017年政府信息公开工作年度报告",
+    "平潭综合实验区2024年度政府信息公开工作年度报告",
+    "平潭综合实验区2012年政府信息公开工作年度报告",
+    "黑龙江省人民政府办公厅2019年政府信息公开工作年度报告",
+    "伊春市教育局2021年度政府信息公开工作年度报告",
+    "鹤岗市2019年政务公开工作年度报告",
+    "哈尔滨市道里区2022年政府信息公开年报",
+    "XX县人民政府2008年政府信息公开工作报告",
+    "大兴安岭地区行署2015年度政府信息公开报告",
+    "南昌高新区2018年政府信息公开工作年度报告（更正）",
+    "市住房和城乡建设局政府信息公开工作年度报告",
+    "2023年度 政府信息公开工作 年度报告",
+    "国家金融监督管理总局2023年政府信息公开工作年度报告",
+    "关于2019年度政府信息公开年报",
+]
+LOOK_ALIKES = [
+    "关于做好2021年政府信息公开工作年度报告编制工作的通知",
+    "关于报送2019年政府信息公开工作年度报告的通知",
+    "关于做好政府信息公开工作年度报告报送工作的通知",
+    "南山区2021年政府工作报告",
+    "2020年政府工作报告",
+    "2021年政务公开工作要点",
+    "松岭区2018年国民经济和社会发展统计公报",
+    "政府信息公开指南",
+    "政府信息公开目录",
+    "关于2019年度政府信息公开工作年度报告评估情况的通报",
+    "图解：南山区2020年政府信息公开工作年度报告",
+    "一图读懂2022年政府信息公开工作年度报告",
+    "2019年政府信息公开工作总结",
+    "政府信息公开工作考核办法",
+    "平潭综合实验区管委会关于废止部分规范性文件的通知",
+    "国家金融监督管理总局行政处罚信息公开表(金罚决字〔2024〕36号)",
+    "2020年部门决算公开报告",
+    "",
+]
+
+
+@pytest.mark.parametrize("title", ANNUAL_REPORTS)
+def test_annual_reports_are_kept(title):
+    assert is_annual_report(title)
+
+
+@pytest.mark.parametrize("title", LOOK_ALIKES)
+def test_look_alikes_are_rejected(title):
+    assert not is_annual_report(title)
+
+
+@pytest.mark.parametrize(("title", "text", "year"), [
+    ("南山区政府2018年度政府信息公开报告", "", 2018),
+    ("2018年松岭区政府信息公开工作年度报告", "", 2018),
+    ("某县二〇一八年政府信息公开工作年度报告", "", 2018),
+    (None, "本报告中所列数据的统计期限自2018年1月1日起至2018年12月31日止。", 2018),
+    (None, "本年报统计数据时限为2018年1月1日至2018年12月31日。", 2018),
+    (None, "报告中所列数据的统计期限为2020年1月1日至12月31日。", 2020),
+    (None, "本报告发布于2021年1月25日。统计期限为2020年1月1日至12月31日。", 2020),
+    ("某局政府信息公开工作年度报告", "数据时间从二〇一九年一月一日至十二月三十一日。", 2019),
+    (None, "本报告于2021年1月25日发布。", None),   # a publication date is not the report year
+    (None, "", None),
+])
+def test_report_year(title, text, year):
+    assert report_year(title, text) == year
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_seed_titles_and_years(name):
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    title = title_from_text(text)
+    assert title == EXPECTED[name].get("title")  # seed 003 has no title line: None
+    assert report_year(title, text) == EXPECTED[name]["report_year"]
+
+
+def test_two_line_title_is_joined():
+    assert title_from_text("平潭综合实验区2019年\n政府信息公开工作年度报告\n根据《条例》要求，编制本报告。") == \
+        "平潭综合实验区2019年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize(("page", "title"), [
+    ("pingtan__detail__1.html", "平潭综合实验区管委会关于废止部分规范性文件的通知"),
+    ("handan__detail__1.html", "邯郸市教育局关于印发《全市教育系统安全专项整治三年行动实施方案》的通知"),
+    ("nfra__detail__1.html", "国家金融监督管理总局行政处罚信息公开表(金罚决字〔2024〕36号)"),
+    ("nfra__detail__2.html", "国家金融监督管理总局浙江监管局行政处罚信息公开表（浙金罚决字〔2024〕52号）"),
+    ("pingtan__report-with-tables__1.html", "平潭综合实验区2024年度政府信息公开工作年度报告"),
+    ("pingtan__report-2012.html", "平潭综合实验区2012年政府信息公开工作年度报告"),
+    ("pingtan__report-2015.html", "平潭综合实验区2015年度政府信息公开工作年度报告"),
+    ("pingtan__report-2018.html", "平潭综合实验区2018年度政府信息公开工作年度报告"),
+    ("pingtan__report-2019.html", "平潭综合实验区2019年度政府信息公开工作年度报告"),
+    ("pingtan__report-2023.html", "平潭综合实验区2023年度政府信息公开工作年度报告"),
+])
+def test_read_title_on_real_pages(page, title):
+    assert read_title((REAL / page).read_text(encoding="utf-8")) == title
+
+
+@pytest.mark.parametrize(("page", "year"), [
+    ("pingtan__report-with-tables__1.html", 2024), ("pingtan__report-2012.html", 2012),
+    ("pingtan__report-2015.html", 2015), ("pingtan__report-2018.html", 2018),
+    ("pingtan__report-2019.html", 2019), ("pingtan__report-2023.html", 2023),
+])
+def test_pingtan_report_years(page, year):
+    html = (REAL / page).read_text(encoding="utf-8")
+    assert is_annual_report(read_title(html))
+    assert report_year(read_title(html), html_to_text(body_fragment(html))) == year
+
+
+@pytest.mark.parametrize("page", ["pingtan__report-2019.html", "pingtan__report-2023.html"])
+def test_pingtan_report_year_from_the_statistics_sentence_alone(page):
+    html = (REAL / page).read_text(encoding="utf-8")
+    year = int(page[len("pingtan__report-"):][:4])
+    assert report_year(None, html_to_text(body_fragment(html))) == year
+
+
+def test_read_title_falls_back_to_headline_then_page_title():
+    headline = "<html><head><title>首页</title></head><body><h1> 某区2020年政府信息公开\n工作年度报告 </h1></body></html>"
+    assert read_title(headline) == "某区2020年政府信息公开 工作年度报告"
+    page_title = ("<html><head><title>某区2020年政府信息公开工作年度报告_政府信息公开年报_某区人民政府</title>"
+                  "</head><body><p>正文</p></body></html>")
+    assert read_title(page_title) == "某区2020年政府信息公开工作年度报告"
+    assert read_title("<html><body><p>x</p></body></html>") is None
