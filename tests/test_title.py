@@ -30,6 +30,7 @@ ANNUAL_REPORTS = [
     "2023年度 政府信息公开工作 年度报告",
     "国家金融监督管理总局2023年政府信息公开工作年度报告",
     "关于2019年度政府信息公开年报",
+    "某县2019年政府信息公开工作年度报告.pdf",
 ]
 LOOK_ALIKES = [
     "关于做好2021年政府信息公开工作年度报告编制工作的通知",
@@ -49,6 +50,8 @@ LOOK_ALIKES = [
     "平潭综合实验区管委会关于废止部分规范性文件的通知",
     "国家金融监督管理总局行政处罚信息公开表(金罚决字〔2024〕36号)",
     "2020年部门决算公开报告",
+    "政府信息公开年报",            # column names
+    "政府信息公开工作年度报告",
     "",
 ]
 
@@ -127,8 +130,11 @@ def test_pingtan_report_year_from_the_statistics_sentence_alone(page):
 
 
 def test_read_title_falls_back_to_headline_then_page_title():
-    headline = "<html><head><title>首页</title></head><body><h1> 某区2020年政府信息公开\n工作年度报告 </h1></body></html>"
+    headline = ("<html><head><title>首页</title></head><body><h1>某区人民政府</h1>"
+                "<div class='article_title'> 某区2020年政府信息公开\n工作年度报告 </div></body></html>")
     assert read_title(headline) == "某区2020年政府信息公开 工作年度报告"
+    assert read_title("<html><body><h1>某区2020年政府信息公开工作年度报告</h1></body></html>") == \
+        "某区2020年政府信息公开工作年度报告"
     page_title = ("<html><head><title>某区2020年政府信息公开工作年度报告_政府信息公开年报_某区人民政府</title>"
                   "</head><body><p>正文</p></body></html>")
     assert read_title(page_title) == "某区2020年政府信息公开工作年度报告"

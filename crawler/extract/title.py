@@ -18,15 +18,18 @@ _NOT_A_REPORT = re.compile(
     r"工作要点|要点|统计公报|公报|指南|目录|实施方案|方案|计划|制度|办法|规定|意见|总结|培训|图解|解读|一图读懂|"
     r"政府工作报告|决算|预算|审计"
 )
+_COLUMN_NAME = re.compile(r"^(?:政府|政务)?(?:信息)?公开")
+_FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)$", re.I)
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # the sentence that states the statistics period, e.g. 统计期限自2018年1月1日起至2018年12月31日止
 _STATISTICS_PERIOD = re.compile(
     r"统计(?:期限|数据时限|时限|期间|区间|时间|范围|周期)[^。；;]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
 )
 _FULL_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。；;]{0,8}?(?:至|到|－|-|—|~)")
+# article headline classes before bare h1, which many portals use for their logo
 _HEADLINE_SELECTORS = (
-    "h1", ".article_title", ".wenzhang-title", ".xxgk_title", ".title", "#title", ".detail_title",
-    ".content_title", ".con_title", ".article-title", ".tit", "h2",
+    ".article_title", ".wenzhang-title", ".xxgk_title", ".detail_title", ".content_title", ".con_title",
+    ".article-title", "#title", "h1", ".title", ".tit", "h2",
 )
 _SITE_SUFFIX_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—|--| - )\s*")
 _SENTENCE_PUNCTUATION = re.compile(r"[。；;，,：:！？]")
@@ -35,11 +38,16 @@ _TITLE_SEARCH_LINES = 6
 
 
 def is_annual_report(title: str) -> bool:
-    """True for an annual government-information-disclosure report title, False for look-alikes."""
-    compact = re.sub(r"\s+", "", title or "")
+    """True for an annual government-information-disclosure report title, False for look-alikes.
+
+    A title with neither a year nor an issuing body ('政府信息公开年报',
+    '政府信息公开工作年度报告') is a column name, not a report."""
+    compact = _FILE_EXTENSION.sub("", re.sub(r"\s+", "", title or ""))
     if not compact or len(compact) > _MAX_TITLE_CHARS:
         return False
     if not _DISCLOSURE.search(compact) or not _REPORT_ENDING.search(compact):
+        return False
+    if _COLUMN_NAME.match(compact) and not report_year(compact):
         return False
     return not _NOT_A_REPORT.search(compact)
 
