@@ -320,7 +320,8 @@ def _sentence_figures(text: str) -> list[dict]:
     for clause in re.split(r"[，,。；;：:！!？?\n、（）()]", text or ""):
         for match in _SENTENCE_FIGURE.finditer(clause):
             words, number, unit = match.groups()
-            words = re.sub(r"^(共|全年|其中|累计|合计)", "", words)
+            words = re.sub(r"^[年月日度]+", "", words)                # the tail of a date before it
+            words = re.sub(r"^.{0,8}?(?:共|全年|其中|累计|合计)(?=.{4})", "", words)  # 全市各部门共受理… → 受理…
             if not any(w in words for w in _FIGURE_WORDS):
                 continue
             if words.endswith(_NOT_FIGURE_WORDS) or words.endswith(("近", "约", "超")):
