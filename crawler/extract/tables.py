@@ -287,8 +287,7 @@ def tables_from_html(html: str) -> list[Table]:
 
     if not html or not html.strip():
         return []
-    root = lxml.html.fragment_fromstring(html, create_parent="div") if "<html" not in html[:2000].lower() \
-        else lxml.html.document_fromstring(html)
+    root = lxml.html.fromstring(html)          # a whole page or a fragment alike
     tables = []
     for table in root.iter("table"):
         rows = _grid(table)
