@@ -82,3 +82,15 @@ REPORT_FIELDS = (
 def public_dict(report: Report) -> dict:
     """The report as CONTRACT.md prints it: its public fields only, in order."""
     return {name: getattr(report, name) for name in REPORT_FIELDS}
+
+
+@dataclass
+class CrawlFailure:
+    """A URL the crawl could not turn into a report: recorded as a failure row, never silent."""
+
+    url: str
+    reason: str
+    portal_id: str | None = None
+    status: int | None = None
+    exception: str | None = None
+    retries: int = 0

@@ -1,0 +1,160 @@
+"""`python -m crawler …`: the public commands of CONTRACT.md."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+
+# Settings for a crawl of the loopback demo portal: no politeness delays against ourselves.
+DEMO_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+class CommandError(Exception):
+    """A failed command: its message names the cause; exit status 1."""
+
+
+def _spider_args(pairs: list[str]) -> dict[str, str]:
+    args = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise CommandError(f"spider argument {pair!r} is not NAME=VALUE")
+        name, value = pair.split("=", 1)
+        args[name] = value
+    return args
+
+
+def run_crawl(spider_args: dict, settings: dict | None = None, progress: bool = False) -> dict:
+    """Run the reports spider through Scrapy's engine in this process; returns the crawl stats."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    project = get_project_settings()
+    project.setdict(settings or {}, priority="cmdline")
+    if progress:
+        project.set("REPORTS_PROGRESS", True, "cmdline")
+    process = CrawlerProcess(project)
+    crawler = process.create_crawler("reports")
+    process.crawl(crawler, **spider_args)
+    process.start()
+    return crawler.stats.get_stats()
+
+
+def cmd_crawl(opts) -> int:
+    stats = run_crawl(_spider_args(opts.a), _spider_args(opts.s), progress=True)
+    return 0 if stats.get("finish_reason") == "finished" else 1
+
+
+def cmd_parse(opts) -> int:
+    from crawler.extract.document import parse_path_or_url
+    report = parse_path_or_url(opts.target)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_portals(opts) -> int:
+    from crawler.registry import load_portals
+    portals = [p for p in load_portals() if not opts.province or p.province.startswith(opts.province)]
+    for p in portals:
+        region = "/".join(x for x in (p.province, p.prefecture, p.county) if x)
+        print(f"{p.id}\t{p.name}\t{region}\t{p.division_code or '-'}\t{p.family}\t"
+              f"{'verified' if p.verified else 'unverified'}\t{p.start_url}")
+    return 0
+
+
+def cmd_export(opts) -> int:
+    from pipelines.export import export
+    written = export(opts.format, opts.out, database_url=opts.database_url)
+    for path, rows in written:
+        print(f"{rows} rows -> {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_runs(opts) -> int:
+    from pipelines.queries import last_runs
+    print("run\tstarted\tfinished\tmode\tfetched\t304\tnew\tchanged\tduplicates\tfailures\tfinish\tportals")
+    for r in last_runs(opts.limit):
+        print(f"{r.id}\t{r.started_at:%Y-%m-%d %H:%M:%S}\t{r.finished_at or '-'}\t{r.mode}\t{r.pages_fetched}\t"
+              f"{r.not_modified}\t{r.new_reports}\t{r.changed_reports}\t{r.duplicates}\t{r.failures}\t"
+              f"{r.finish_reason or '-'}\t{r.portals}")
+    return 0
+
+
+def cmd_failures(opts) -> int:
+    from pipelines.queries import run_failures
+    print("url\tportal\tstatus\texception\tretries\treason")
+    for f in run_failures(opts.run):
+        print(f"{f.url}\t{f.portal_id or '-'}\t{f.status or '-'}\t{f.exception or '-'}\t{f.retries}\t{f.reason}")
+    return 0
+
+
+def cmd_demo(opts) -> int:
+    from crawler.demo.portal import DemoPortal
+    from crawler.demo.server import DemoServer
+    from pipelines.queries import stored_reports
+
+    with DemoServer(DemoPortal().site, port=opts.port) as server:
+        print(f"demo portal serving on {server.base_url}", file=sys.stderr)
+        stats = run_crawl({"portal": "demo-nanshan"}, {**DEMO_SETTINGS, "REPORTS_DEMO_URL": server.base_url})
+    reports = stored_reports()
+    print(f"crawl {stats.get('finish_reason')}: {stats.get('response_received_count', 0)} pages fetched, "
+          f"{stats.get('reports/stored/new', 0)} new, {stats.get('reports/stored/duplicate', 0)} reposts merged, "
+          f"{stats.get('reports/failures', 0)} failures")
+    print(f"the database holds {len(reports)} reports:")
+    for r in reports:
+        print(f"  {r.report_year or '----'}  {r.title}  [{r.publisher or '-'}; {r.published_on or '-'}; "
+              f"{len(r.stats)} figures; {len(r.urls)} URL(s)]")
+    return 0 if stats.get("finish_reason") == "finished" else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m crawler", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("crawl", help="run the reports spider with a progress display")
+    p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument (portal=, province=, url=, since=, until=, mode=)")
+    p.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+    p.set_defaults(func=cmd_crawl)
+    p = sub.add_parser("parse", help="extract one page or document and print the report JSON")
+    p.add_argument("target", metavar="PATH_OR_URL")
+    p.set_defaults(func=cmd_parse)
+    p = sub.add_parser("export", help="write the stored reports")
+    p.add_argument("--format", choices=("csv", "jsonl", "parquet"), required=True)
+    p.add_argument("--out", required=True, help="file path; '-' is standard output (jsonl)")
+    p.add_argument("--database-url", default=None)
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("portals", help="list the portal registry")
+    p.add_argument("--province")
+    p.set_defaults(func=cmd_portals)
+    p = sub.add_parser("runs", help="the last crawl runs")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=cmd_runs)
+    p = sub.add_parser("failures", help="the failures of one run")
+    p.add_argument("--run", type=int, required=True)
+    p.set_defaults(func=cmd_failures)
+    p = sub.add_parser("demo", help="serve the demo portal, crawl it into the database, print what was stored")
+    p.add_argument("--port", type=int, default=8765, help="loopback port (0: any free port)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    opts = build_parser().parse_args(argv)
+    try:
+        return opts.func(opts)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from crawler.registry import RegistryError
+        if isinstance(exc, (RegistryError, FileNotFoundError, ValueError)):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        raise

@@ -1,0 +1,1 @@
+"""The demo portal: a loopback HTTP server that looks like a real county portal."""

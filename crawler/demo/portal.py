@@ -1,0 +1,32 @@
+"""The whole demo portal: every column of every family, on one `Site`."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from crawler.demo.columns.trs import Notice, TrsColumn
+from crawler.demo.reports import seed_reports
+from crawler.demo.site import DemoResponse, Site
+
+TRS_COLUMN = "/xxgk/zfxxgknb/"
+
+
+class DemoPortal:
+    """The site plus handles on its columns, so tests can change it between crawls."""
+
+    def __init__(self) -> None:
+        self.site = Site()
+        self.site.add("/robots.txt", DemoResponse(200, b"User-agent: *\nAllow: /\n",
+                                                  {"Content-Type": "text/plain"}))
+        reports = seed_reports()
+        notice = Notice("关于做好2021年政府信息公开工作年度报告编制工作的通知", "2021-01-05",
+                        "202101/t20210105_480001.html",
+                        "各乡镇、各部门：请于2021年1月20日前报送本单位2020年政府信息公开工作年度报告。")
+        # the same report posted again in the same column, under a second URL
+        repost = replace(reports[0], path="202102/t20210201_482777.html", published_on="2021-02-01")
+        entries = [repost, reports[0], notice, *reports[1:]]
+        self.trs = TrsColumn(self.site, TRS_COLUMN, entries, per_page=3)
+
+    @property
+    def report_count(self) -> int:
+        """Distinct reports the TRS column holds (the repost and the notice excluded)."""
+        return len(seed_reports())

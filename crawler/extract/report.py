@@ -1,0 +1,84 @@
+"""One report from one page or text: the composition of the pure extractors.
+
+`parse_html` and `parse_text` return the report's public fields (CONTRACT.md)
+plus `body_hash`; the `parse` command prints them and the parse pipeline puts
+them on the item. Nothing here does I/O.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from crawler.extract import body as body_mod
+from crawler.extract.checks import check_stats
+from crawler.extract.metadata import read_metadata, read_metadata_text
+from crawler.extract.signature import read_signature
+from crawler.extract.stats import extract_stats
+from crawler.extract.tables import tables_from_html, tables_from_text
+from crawler.extract.title import read_title, report_year, title_from_text
+
+_WS = re.compile(r"\s+")
+
+
+def body_hash(text: str) -> str:
+    """Hash of the body text with all whitespace removed: page chrome and re-wrapping don't change it."""
+    return hashlib.sha256(_WS.sub("", text).encode("utf-8")).hexdigest()
+
+
+def _first(*values):
+    for value in values:
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _complete(fields: dict, text: str, tables: list) -> dict:
+    signed_by, signed_on = read_signature(text)
+    stats = extract_stats(text, tables)
+    fields.update(
+        signed_by=signed_by,
+        written_on=_first(fields.get("written_on"), signed_on),
+        report_year=report_year(fields.get("title"), text),
+        body_text=text,
+        stats=stats,
+        checks=check_stats(stats, text),
+        body_hash=body_hash(text),
+    )
+    return fields
+
+
+def parse_html(html: str, url: str, hints: dict | None = None, listing_title: str | None = None,
+               listing_date: str | None = None, listing_meta: dict | None = None) -> dict:
+    """A report page (HTML text already decoded) -> the report's fields."""
+    meta = read_metadata(html)
+    listing_meta = listing_meta or {}
+    fragment = body_mod.body_fragment(html, hints)
+    text = body_mod.html_to_text(fragment)
+    fields = {
+        "url": url,
+        "title": _first(listing_meta.get("title"), meta.get("title"), read_title(html), listing_title),
+        "index_no": _first(listing_meta.get("index_no"), meta.get("index_no")),
+        "publisher": _first(listing_meta.get("publisher"), meta.get("publisher")),
+        "published_on": _first(listing_meta.get("published_on"), meta.get("published_on"), listing_date),
+        "written_on": _first(listing_meta.get("written_on"), meta.get("written_on")),
+        "doc_no": _first(listing_meta.get("doc_no"), meta.get("doc_no")),
+        "topic": _first(listing_meta.get("topic"), meta.get("topic")),
+        "keywords": _first(listing_meta.get("keywords"), meta.get("keywords")),
+        "validity": meta.get("validity"),
+        "attachments": [{"url": a["url"], "name": a.get("name"), "media_type": None, "sha256": None}
+                        for a in body_mod.attachment_links(html, url)],
+    }
+    return _complete(fields, text, tables_from_html(fragment))
+
+
+def parse_text(text: str, url: str) -> dict:
+    """A report flattened to text (a converted document, or a page saved as text) -> its fields."""
+    meta, rest = read_metadata_text(text)
+    fields = {
+        "url": url,
+        "title": _first(meta.get("title"), title_from_text(rest)),
+        **{k: meta.get(k) for k in ("index_no", "publisher", "published_on", "written_on", "doc_no",
+                                     "topic", "keywords", "validity")},
+        "attachments": [],
+    }
+    return _complete(fields, rest, tables_from_text(rest))

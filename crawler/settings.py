@@ -1,0 +1,53 @@
+"""All crawler settings. Environment: DATABASE_URL, REDIS_URL, REPORTS_CONTACT_URL."""
+import os
+
+BOT_NAME = "gov-report-crawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness for real portals: identify ourselves, obey robots.txt (switch: ROBOTSTXT_OBEY=False
+# or `-s ROBOTSTXT_OBEY=0`), one or two requests at a time per portal, AutoThrottle on.
+REPORTS_CONTACT_URL = os.environ.get(
+    "REPORTS_CONTACT_URL", "https://github.com/gov-report-crawler/gov-report-crawler")
+USER_AGENT = f"gov-report-crawler/0.1 (+{REPORTS_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")   # empty: the SQLite file data/reports.sqlite
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+ITEM_PIPELINES = {
+    "pipelines.parse.ParsePipeline": 100,      # raw page -> report fields, stats, checks
+    "pipelines.validate.ValidatePipeline": 200,  # needs the parsed title and year
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+
+# The reports spider and its components (all prefixed REPORTS_)
+REPORTS_MAX_LISTING_PAGES = 500          # per portal: a pagination trap stops here
+REPORTS_DEMO_URL = os.environ.get("REPORTS_DEMO_URL", "")   # replaces {demo} in registry start URLs
+REPORTS_STORE_RAW_HTML = True
+REPORTS_PROGRESS = False                  # `python -m crawler crawl` switches the status line on
+REPORTS_STATS_FILE = ""                   # set: the final crawl stats are written there as JSON
+
+EXTENSIONS = {
+    "crawler.extensions.Progress": 500,
+    "crawler.extensions.StatsFile": 510,
+}

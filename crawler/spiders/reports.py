@@ -1,0 +1,148 @@
+"""The one spider: registry lookup (or family detection), listing walk, report pages.
+
+    scrapy crawl reports -a portal=ID[,ID…] | -a province=黑龙江 | -a url=LISTING_URL
+                         [-a since=2018] [-a until=2020]
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.extract.title import is_annual_report, report_year
+from crawler.families.base import Family
+from crawler.families.detect import detect_family
+from crawler.families.registry import family_class
+from crawler.items import CrawlFailure, Report
+from crawler.registry import Portal, load_portals, select_portals
+
+
+def _year(value) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+
+    def __init__(self, portal: str | None = None, province: str | None = None, url: str | None = None,
+                 since=None, until=None, mode: str = "nightly", *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (portal or province or url):
+            raise ValueError("reports: give -a portal=ID[,ID…], -a province=P or -a url=LISTING_URL")
+        self.portal_ids = [p.strip() for p in portal.split(",") if p.strip()] if portal else []
+        self.province = province
+        self.listing_url = url
+        self.since, self.until = _year(since), _year(until)
+        self.mode = mode
+        self.portals: list[Portal] = []
+        self._families: dict[str, Family] = {}
+        self._listing_pages: dict[str, int] = {}
+        self._report_links: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        demo_url = crawler.settings.get("REPORTS_DEMO_URL", "")
+        if spider.listing_url:
+            host = urlsplit(spider.listing_url).hostname or ""
+            spider.portals = [Portal(id=f"url:{host}", name=host, province="", start_url=spider.listing_url)]
+        else:
+            chosen = select_portals(load_portals(), spider.portal_ids, spider.province)
+            spider.portals = [p.resolved(demo_url) for p in chosen]
+        spider.allowed_domains = sorted({d for p in spider.portals for d in p.domains()})
+        spider.max_listing_pages = crawler.settings.getint("REPORTS_MAX_LISTING_PAGES", 500)
+        return spider
+
+    # --- start ----------------------------------------------------------------------------------
+    async def start(self):
+        for portal in self.portals:
+            if portal.family != "auto":
+                self._families[portal.id] = family_class(portal.family)(portal.options)
+            self._listing_pages[portal.id] = 1
+            self._report_links[portal.id] = 0
+            yield scrapy.Request(portal.start_url, callback=self.parse_listing, errback=self.on_error,
+                                 cb_kwargs={"portal": portal}, meta={"portal_id": portal.id, "listing": True})
+
+    # --- listings -------------------------------------------------------------------------------
+    def parse_listing(self, response: Response, portal: Portal):
+        family = self._families.get(portal.id)
+        if family is None:
+            cls, reason = detect_family(response)
+            if cls is None:
+                yield self._failure(response.url, portal, f"listing not recognised: {reason}", response.status)
+                return
+            self.logger.info("portal %s: family %s chosen (%s)", portal.id, cls.name, reason)
+            family = self._families[portal.id] = cls(portal.options)
+            self.crawler.stats.set_value(f"reports/family/{portal.id}", cls.name)
+        links = family.links(response)
+        reports = [link for link in links if is_annual_report(link.title)]
+        self.crawler.stats.inc_value("reports/listing_pages")
+        self.crawler.stats.inc_value("reports/links_skipped_not_report", len(links) - len(reports))
+        self._report_links[portal.id] += len(reports)
+        for link in reports:
+            year = report_year(link.title)
+            if year is not None and not self._in_range(year):
+                self.crawler.stats.inc_value("reports/links_skipped_year")
+                continue
+            yield scrapy.Request(link.url, callback=self.parse_report, errback=self.on_error,
+                                 cb_kwargs={"portal": portal, "family": family.name,
+                                            "listing_title": link.title, "listing_date": link.date,
+                                            "listing_meta": link.meta},
+                                 meta={"portal_id": portal.id})
+        for request in family.next_requests(response):
+            if self._listing_pages[portal.id] >= self.max_listing_pages:
+                self.crawler.stats.inc_value("reports/listing_page_cap_reached")
+                yield self._failure(request.url, portal,
+                                    f"listing page cap {self.max_listing_pages} reached", None)
+                break
+            self._listing_pages[portal.id] += 1
+            yield request.replace(callback=self.parse_listing, errback=self.on_error,
+                                  cb_kwargs={"portal": portal},
+                                  meta={**request.meta, "portal_id": portal.id, "listing": True})
+
+    def _in_range(self, year: int) -> bool:
+        return (self.since is None or year >= self.since) and (self.until is None or year <= self.until)
+
+    # --- report pages ---------------------------------------------------------------------------
+    def parse_report(self, response: Response, portal: Portal, family: str, listing_title: str,
+                     listing_date: str | None, listing_meta: dict):
+        yield Report(
+            url=response.url,
+            portal_id=portal.id,
+            family=family,
+            listing_title=listing_title,
+            listing_date=listing_date,
+            listing_meta=listing_meta or {},
+            raw_html=response.body,
+            encoding=getattr(response, "encoding", None),
+            http_status=response.status,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+
+    # --- failures -------------------------------------------------------------------------------
+    def on_error(self, failure: Failure):
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        portal = request.cb_kwargs.get("portal")
+        reason = failure.getErrorMessage() or failure.type.__name__
+        yield CrawlFailure(url=request.url, reason=reason, portal_id=getattr(portal, "id", None),
+                           status=getattr(response, "status", None), exception=failure.type.__name__,
+                           retries=request.meta.get("retry_times", 0))
+
+    def _failure(self, url: str, portal: Portal, reason: str, status: int | None) -> CrawlFailure:
+        self.logger.warning("portal %s: %s (%s)", portal.id, reason, url)
+        return CrawlFailure(url=url, reason=reason, portal_id=portal.id, status=status)
+
+    def portals_without_reports(self) -> list[Portal]:
+        """Portals whose listing gave no report link at all: a silent empty crawl is a failure."""
+        return [p for p in self.portals if self._report_links.get(p.id, 0) == 0]
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

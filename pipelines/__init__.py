@@ -1,0 +1,1 @@
+"""Item pipelines (validate, dedupe, parse, store) and the data layer (db)."""

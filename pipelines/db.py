@@ -1,0 +1,374 @@
+"""The data layer: SQLAlchemy 2 models, the engine, and the units of work.
+
+One module owns every table. The engine is built from `DATABASE_URL` when a
+crawl or a command opens it, never at import. Every multi-row change runs in
+one transaction (`with session.begin()`), so a failure leaves nothing half
+written.
+"""
+from __future__ import annotations
+
+import os
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
+    String, Text, UniqueConstraint, create_engine, event, select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+DEFAULT_SQLITE_PATH = Path("data") / "reports.sqlite"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Report(Base):
+    """A report: one row per (publisher, report year, title) identity, whatever its URLs."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)   # the URL it was first stored from
+    portal_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    index_no: Mapped[str | None] = mapped_column(String(200), index=True)
+    publisher: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[str | None] = mapped_column(String(10))
+    written_on: Mapped[str | None] = mapped_column(String(10))
+    signed_by: Mapped[str | None] = mapped_column(Text)
+    doc_no: Mapped[str | None] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[str | None] = mapped_column(Text)
+    validity: Mapped[str | None] = mapped_column(Text)
+    report_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_hash: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    urls: Mapped[list["ReportUrl"]] = relationship(back_populates="report", cascade="all, delete-orphan")
+    stats: Mapped[list["Stat"]] = relationship(cascade="all, delete-orphan", order_by="Stat.id")
+    checks: Mapped[list["CheckRow"]] = relationship(cascade="all, delete-orphan", order_by="CheckRow.id")
+    attachments: Mapped[list["AttachmentRow"]] = relationship(cascade="all, delete-orphan", order_by="AttachmentRow.id")
+    versions: Mapped[list["ReportVersion"]] = relationship(cascade="all, delete-orphan", order_by="ReportVersion.version")
+
+
+class ReportUrl(Base):
+    """Every URL a report was seen under (reposts, other portals), with its HTTP validators."""
+
+    __tablename__ = "report_urls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    portal_id: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    report: Mapped[Report] = relationship(back_populates="urls")
+
+
+class ReportVersion(Base):
+    """The raw page of each version of a report, zlib-compressed, for re-parsing without refetching."""
+
+    __tablename__ = "report_versions"
+    __table_args__ = (UniqueConstraint("report_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(2048))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    raw_html_z: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    @property
+    def raw_html(self) -> bytes | None:
+        return zlib.decompress(self.raw_html_z) if self.raw_html_z is not None else None
+
+
+class Stat(Base):
+    __tablename__ = "stats"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str | None] = mapped_column(Text, index=True)
+    group: Mapped[str | None] = mapped_column("grp", Text)
+    item: Mapped[str] = mapped_column(Text, index=True)
+    column: Mapped[str | None] = mapped_column("col", Text)
+    unit: Mapped[str | None] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+
+
+class CheckRow(Base):
+    __tablename__ = "checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(100), index=True)
+    expected: Mapped[float | None] = mapped_column(Float)
+    found: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class AttachmentRow(Base):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    name: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    path: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(Text)
+
+
+class Portal(Base):
+    """What the crawler learnt about a registry portal (the registry itself is data files)."""
+
+    __tablename__ = "portals"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
+    family: Mapped[str | None] = mapped_column(String(40))
+
+
+class Run(Base):
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    mode: Mapped[str] = mapped_column(String(20), default="nightly")
+    portals: Mapped[str | None] = mapped_column(Text)
+    finish_reason: Mapped[str | None] = mapped_column(String(100))
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    new_reports: Mapped[int] = mapped_column(Integer, default=0)
+    changed_reports: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    stats_json: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Failure(Base):
+    __tablename__ = "failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    portal_id: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(2048))
+    status: Mapped[int | None] = mapped_column(Integer)
+    exception: Mapped[str | None] = mapped_column(Text)
+    retries: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- engine ------------------------------------------------------------------------------------
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: explicit, else DATABASE_URL, else the SQLite file under data/."""
+    url = url or os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def upgrade_schema(url: str | None = None) -> None:
+    """Bring the database to the newest migration (`alembic upgrade head`)."""
+    from alembic import command
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parent.parent
+    cfg = Config(str(root / "alembic.ini"))
+    cfg.attributes["skip_logging"] = True     # the caller (Scrapy, the CLI) owns logging
+    cfg.set_main_option("script_location", str(root / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
+    command.upgrade(cfg, "head")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def compress(raw: bytes | None) -> bytes | None:
+    return zlib.compress(raw, 6) if raw is not None else None
+
+
+__all__ = [
+    "Base", "Report", "ReportUrl", "ReportVersion", "Stat", "CheckRow", "AttachmentRow", "Portal",
+    "Run", "Failure", "make_engine", "upgrade_schema", "session_factory", "database_url", "select",
+    "compress", "utcnow",
+]
+
+
+# --- units of work -----------------------------------------------------------------------------
+# Each function is one transaction: it commits whole or not at all.
+
+def _match_existing(session: Session, fields: dict) -> tuple["Report | None", str]:
+    """The stored report this page is, and how we know: by URL, by 索引号 on the same portal,
+    by identical body, or by identity (publisher, report year, title)."""
+    row = session.scalar(select(ReportUrl).where(ReportUrl.url == fields["url"]))
+    if row is not None:
+        return row.report, "url"
+    if fields.get("index_no") and fields.get("portal_id"):
+        found = session.scalar(select(Report).where(Report.portal_id == fields["portal_id"],
+                                                    Report.index_no == fields["index_no"]))
+        if found is not None:
+            return found, "index_no"
+    found = session.scalar(select(Report).where(Report.body_hash == fields["body_hash"]).limit(1))
+    if found is not None:
+        return found, "body_hash"
+    if fields.get("publisher") and fields.get("report_year") and fields.get("title"):
+        found = session.scalar(select(Report).where(Report.publisher == fields["publisher"],
+                                                    Report.report_year == fields["report_year"],
+                                                    Report.title == fields["title"]).limit(1))
+        if found is not None:
+            return found, "identity"
+    return None, ""
+
+
+REPORT_COLUMNS = ("title", "index_no", "publisher", "published_on", "written_on", "signed_by", "doc_no",
+                  "topic", "keywords", "validity", "report_year", "body_text", "body_hash", "portal_id")
+
+
+def _set_content(report: "Report", fields: dict) -> None:
+    for name in REPORT_COLUMNS:
+        if name == "portal_id" and report.portal_id:
+            continue
+        setattr(report, name, fields.get(name) if name != "body_text" else fields.get(name) or "")
+    report.stats = [Stat(section=s.get("section"), group=s.get("group"), item=s.get("item") or "",
+                         column=s.get("column"), unit=s.get("unit"),
+                         value=None if s.get("value") is None else float(s["value"]))
+                    for s in fields.get("stats") or []]
+    report.checks = [CheckRow(rule=c["rule"], expected=_num(c.get("expected")), found=_num(c.get("found")),
+                              message=c.get("message") or "") for c in fields.get("checks") or []]
+    report.attachments = [AttachmentRow(url=a["url"], name=a.get("name"), media_type=a.get("media_type"),
+                                        size=a.get("size"), sha256=a.get("sha256"), path=a.get("path"),
+                                        status=a.get("status")) for a in fields.get("attachments") or []]
+
+
+def _num(value):
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
+                 encoding: str | None = None, keep_raw: bool = True) -> str:
+    """Insert or update one report page in one transaction.
+
+    Returns what happened: "new", "changed" (a new version of a known report),
+    "unchanged", or "duplicate" (a known report under another URL: the URL is added).
+    """
+    now = utcnow()
+    with session.begin():
+        report, how = _match_existing(session, fields)
+        if report is None:
+            report = Report(url=fields["url"], first_seen=now, last_seen=now, version=1)
+            _set_content(report, fields)
+            session.add(report)
+            session.flush()
+            outcome = "new"
+        elif how == "url" and report.body_hash == fields["body_hash"]:
+            report.last_seen = now
+            outcome = "unchanged"
+        elif how == "url" or (how == "index_no" and report.body_hash != fields["body_hash"]):
+            # revised in place (or re-issued under the same 索引号): the new content becomes the
+            # current version; the old raw page stays in report_versions
+            report.version += 1
+            report.last_seen = now
+            _set_content(report, fields)
+            outcome = "changed"
+        else:
+            # the same report under another URL (repost, other portal): kept once, the URL added;
+            # the earliest publication is the original, whichever page the crawl reached first
+            report.last_seen = now
+            outcome = "duplicate"
+            if fields.get("published_on") and (report.published_on is None
+                                               or fields["published_on"] < report.published_on):
+                report.url = fields["url"]
+                report.published_on = fields["published_on"]
+        url_row = session.scalar(select(ReportUrl).where(ReportUrl.url == fields["url"]))
+        if url_row is None:
+            url_row = ReportUrl(report=report, url=fields["url"], portal_id=fields.get("portal_id"))
+            session.add(url_row)
+        url_row.etag = fields.get("etag")
+        url_row.last_modified = fields.get("last_modified")
+        url_row.content_hash = fields["body_hash"]
+        url_row.fetched_at = now
+        if outcome in ("new", "changed"):
+            session.add(ReportVersion(report_id=report.id, version=report.version, url=fields["url"],
+                                      fetched_at=now, body_hash=fields["body_hash"], encoding=encoding,
+                                      raw_html_z=compress(raw_html) if keep_raw else None))
+    return outcome
+
+
+def start_run(session: Session, mode: str, portals: list[str]) -> int:
+    with session.begin():
+        run = Run(mode=mode, portals=",".join(portals), started_at=utcnow())
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(session: Session, run_id: int, counts: dict, finish_reason: str | None,
+               crawl_stats: dict | None = None) -> None:
+    with session.begin():
+        run = session.get(Run, run_id)
+        run.finished_at = utcnow()
+        run.finish_reason = finish_reason
+        for name, value in counts.items():
+            setattr(run, name, value)
+        run.stats_json = crawl_stats
+
+
+def record_failure(session: Session, run_id: int | None, url: str, reason: str, portal_id: str | None = None,
+                   status: int | None = None, exception: str | None = None, retries: int = 0) -> None:
+    with session.begin():
+        session.add(Failure(run_id=run_id, url=url, reason=reason, portal_id=portal_id, status=status,
+                            exception=exception, retries=retries))
+
+
+def mark_portal_verified(session: Session, portal_id: str, family: str | None) -> None:
+    with session.begin():
+        portal = session.get(Portal, portal_id) or Portal(id=portal_id)
+        portal.verified = True
+        portal.last_success_at = utcnow()
+        portal.family = family or portal.family
+        session.merge(portal)

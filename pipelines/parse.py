@@ -1,0 +1,41 @@
+"""Parse pipeline: the raw page of a `Report` item becomes its fields, stats and checks."""
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+
+from crawler.extract.encoding import decode_html
+from crawler.extract.report import parse_html
+from crawler.items import CrawlFailure, Report
+
+logger = logging.getLogger(__name__)
+
+
+class ParsePipeline:
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item):
+        if not isinstance(item, Report) or item.raw_html is None:
+            return item
+        try:
+            html, encoding = decode_html(item.raw_html, f"text/html; charset={item.encoding}" if item.encoding else None)
+            fields = parse_html(html, item.url, listing_title=item.listing_title,
+                                listing_date=item.listing_date, listing_meta=item.listing_meta)
+        except Exception as exc:  # a broken page is a recorded failure, never a crashed crawl
+            logger.exception("cannot parse %s", item.url)
+            self.stats.inc_value("reports/parse_errors")
+            return CrawlFailure(url=item.url, portal_id=item.portal_id, status=item.http_status,
+                                exception=type(exc).__name__, reason=f"parse error: {exc}")
+        adapter = ItemAdapter(item)
+        for name, value in fields.items():
+            adapter[name] = value
+        item.encoding = encoding
+        self.stats.inc_value("reports/parsed")
+        self.stats.inc_value("reports/stats_cells", len(item.stats))
+        return item

@@ -1,0 +1,89 @@
+"""Store pipeline: every report and failure goes to the database through the data layer
+(`pipelines.db`); each item is its own transaction, so a failing item rolls back alone.
+It also writes the crawl's run row."""
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+
+from crawler.items import CrawlFailure, Report
+from pipelines import db
+
+logger = logging.getLogger(__name__)
+
+OUTCOME_COUNTS = {"new": "new_reports", "changed": "changed_reports", "duplicate": "duplicates"}
+
+
+class StorePipeline:
+    def __init__(self, crawler, database_url: str | None, keep_raw: bool):
+        self.crawler = crawler
+        self.database_url = database_url
+        self.keep_raw = keep_raw
+        self.run_id: int | None = None
+        self.counts = {"new_reports": 0, "changed_reports": 0, "duplicates": 0, "failures": 0}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler, crawler.settings.get("DATABASE_URL") or None,
+                       crawler.settings.getbool("REPORTS_STORE_RAW_HTML", True))
+        # the run row is closed on spider_closed, the first moment the finish reason is known
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider=None):
+        db.upgrade_schema(self.database_url)
+        self.engine = db.make_engine(self.database_url)
+        self.Session = db.session_factory(self.engine)
+        spider = self.crawler.spider
+        with self.Session() as session:
+            self.run_id = db.start_run(session, getattr(spider, "mode", "nightly"),
+                                       [p.id for p in getattr(spider, "portals", [])])
+
+    def process_item(self, item):
+        with self.Session() as session:
+            if isinstance(item, CrawlFailure):
+                self._failure(session, item)
+            elif isinstance(item, Report):
+                self._report(session, item)
+        return item
+
+    def _report(self, session, item: Report) -> None:
+        fields = ItemAdapter(item).asdict()
+        try:
+            outcome = db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw)
+        except Exception as exc:  # this item rolls back alone; the ones before it stay
+            logger.exception("cannot store %s", item.url)
+            self._failure(session, CrawlFailure(url=item.url, portal_id=item.portal_id,
+                                                exception=type(exc).__name__, reason=f"store error: {exc}"))
+            return
+        self.crawler.stats.inc_value(f"reports/stored/{outcome}")
+        if outcome in OUTCOME_COUNTS:
+            self.counts[OUTCOME_COUNTS[outcome]] += 1
+        logger.info("%s report: %s (%s)", outcome, item.title, item.url)
+
+    def _failure(self, session, failure: CrawlFailure) -> None:
+        self.counts["failures"] += 1
+        self.crawler.stats.inc_value("reports/failures")
+        db.record_failure(session, self.run_id, failure.url, failure.reason, failure.portal_id,
+                          failure.status, failure.exception, failure.retries)
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats.get_stats()
+        with self.Session() as session:
+            empty = {p.id for p in getattr(spider, "portals_without_reports", lambda: [])()}
+            for portal in getattr(spider, "portals", []):
+                if portal.id in empty:
+                    self._failure(session, CrawlFailure(
+                        url=portal.start_url, portal_id=portal.id,
+                        reason=f"portal {portal.id}: its listing yielded no report link"))
+                elif not portal.id.startswith("url:"):
+                    db.mark_portal_verified(session, portal.id, stats.get(f"reports/family/{portal.id}") or portal.family)
+            counts = dict(self.counts,
+                          pages_fetched=stats.get("response_received_count", 0),
+                          not_modified=stats.get("downloader/response_status_count/304", 0),
+                          dropped=stats.get("reports/dropped", 0))
+            db.finish_run(session, self.run_id, counts, reason,
+                          {k: v for k, v in stats.items() if isinstance(v, (int, float, str))})
+        self.engine.dispose()

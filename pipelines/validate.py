@@ -1,0 +1,35 @@
+"""Validate pipeline: a report without title or URL, or outside the asked year range, is dropped
+with a logged reason and counted (`reports/dropped/<reason>`)."""
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+
+from crawler.items import Report
+
+
+class ValidatePipeline:
+    def __init__(self, stats, since: int | None, until: int | None):
+        self.stats = stats
+        self.since, self.until = since, until
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        spider = crawler.spider
+        return cls(crawler.stats, getattr(spider, "since", None), getattr(spider, "until", None))
+
+    def process_item(self, item):
+        if not isinstance(item, Report):
+            return item
+        if not item.url:
+            self._drop("no_url", "report without URL")
+        if not (item.title or "").strip():
+            self._drop("no_title", f"report without title: {item.url}")
+        year = item.report_year
+        if year is not None and ((self.since and year < self.since) or (self.until and year > self.until)):
+            self._drop("out_of_range", f"report year {year} outside {self.since}-{self.until}: {item.url}")
+        return item
+
+    def _drop(self, reason: str, message: str):
+        self.stats.inc_value(f"reports/dropped/{reason}")
+        self.stats.inc_value("reports/dropped")
+        raise DropItem(message)

@@ -1,0 +1,111 @@
+"""End-to-end: the reports spider crawls the demo portal through Scrapy's engine into the database."""
+from __future__ import annotations
+
+import zlib
+
+import pytest
+from sqlalchemy import func, select
+
+from crawler.demo.reports import seed_reports
+from crawler.extract.report import parse_text
+from pipelines import db
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.db
+
+DEMO_REPORTS = {r.title: r for r in seed_reports()}
+
+
+def _reports(session) -> dict[str, db.Report]:
+    session.expire_all()
+    return {r.title: r for r in session.scalars(select(db.Report))}
+
+
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_crawl_stores_each_report_once_with_its_page_metadata(run_crawl, session, demo):
+    result = run_crawl()
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats["finish_reason"] == "finished"
+    # 3 listing pages (index.html, index_1.html, index_2.html) were walked
+    assert result.stats["reports/listing_pages"] == 3
+
+    stored = _reports(session)
+    assert sorted(stored) == sorted(DEMO_REPORTS)          # the notice is not a report
+    for title, page in DEMO_REPORTS.items():
+        row = stored[title]
+        assert row.index_no == page.index_no
+        assert row.publisher == page.publisher
+        assert row.published_on == page.published_on
+        assert row.topic == page.topic
+        assert row.portal_id == "demo-nanshan"
+        assert "当前位置" not in row.body_text and "备案号" not in row.body_text
+    assert stored["南山区2020年政府信息公开工作年度报告"].report_year == 2020
+    assert stored["同江市2017年政府信息公开工作年度报告"].report_year == 2017
+    assert stored["南山区政府2018年度政府信息公开报告"].written_on == "2019-03-16"
+
+
+def test_gbk_pages_declared_only_in_meta_are_decoded(run_crawl, session):
+    assert run_crawl().returncode == 0
+    songling = _reports(session)["2018年松岭区政府信息公开工作年度报告"]
+    assert "松岭区政务公开领导小组办公室" in songling.body_text
+    version = session.scalars(select(db.ReportVersion).where(db.ReportVersion.report_id == songling.id)).one()
+    raw = zlib.decompress(version.raw_html_z)
+    assert "charset=gb2312".encode() in raw and "松岭区".encode("gbk") in raw   # the raw GBK page is kept
+    assert version.encoding.lower().replace("_", "").replace("-", "") in ("gb18030", "gbk")
+
+
+def test_repost_under_a_second_url_is_one_report_with_both_urls(run_crawl, session, demo):
+    assert run_crawl().returncode == 0
+    nanshan = _reports(session)["南山区2020年政府信息公开工作年度报告"]
+    urls = sorted(u.url for u in nanshan.urls)
+    assert urls == sorted(demo.base_url + "/xxgk/zfxxgknb/" + p
+                          for p in ("202101/t20210126_482101.html", "202102/t20210201_482777.html"))
+    assert nanshan.published_on == "2021-01-26"       # the original, not the repost's date
+    assert nanshan.url.endswith("t20210126_482101.html")
+
+
+def test_stats_from_the_html_pages_equal_those_of_the_seed_texts(run_crawl, session):
+    assert run_crawl().returncode == 0
+    stored = _reports(session)
+    for page in seed_reports():
+        from_seed = parse_text((SEEDS / page.seed).read_text(encoding="utf-8"), page.seed)
+        row = stored[page.title]
+        cells = sorted(repr((s.section, s.group, s.item, s.column, s.unit, s.value)) for s in row.stats)
+        want = sorted(repr((s["section"], s["group"], s["item"], s["column"], s["unit"],
+                            None if s["value"] is None else float(s["value"]))) for s in from_seed["stats"])
+        assert cells == want, page.slug
+        assert sorted(c.rule for c in row.checks) == sorted(c["rule"] for c in from_seed["checks"])
+
+
+def test_second_crawl_adds_no_row(run_crawl, session):
+    assert run_crawl().returncode == 0
+    counts = {m.__name__: _count(session, m) for m in (db.Report, db.ReportUrl, db.ReportVersion, db.Stat, db.CheckRow)}
+    second = run_crawl()
+    assert second.returncode == 0
+    session.expire_all()
+    assert {m.__name__: _count(session, m) for m in (db.Report, db.ReportUrl, db.ReportVersion, db.Stat, db.CheckRow)} == counts
+    assert counts["Report"] == 5 and counts["ReportUrl"] == 6
+    runs = session.scalars(select(db.Run).order_by(db.Run.id)).all()
+    assert [(r.new_reports, r.duplicates, r.failures, r.finish_reason) for r in runs] == [
+        (5, 1, 0, "finished"), (0, 0, 0, "finished")]
+    assert second.stats["reports/stored/unchanged"] == 6
+
+
+def test_since_until_keep_only_reports_of_those_years(run_crawl, session):
+    assert run_crawl({"portal": "demo-nanshan", "since": "2018", "until": "2018"}).returncode == 0
+    assert sorted(r.report_year for r in _reports(session).values()) == [2018, 2018, 2018]
+
+
+def test_missing_listing_is_a_failure_row_naming_the_portal(run_crawl, session, demo):
+    demo.site.remove("/xxgk/zfxxgknb/index.html")
+    result = run_crawl()
+    assert result.returncode == 0
+    failures = session.scalars(select(db.Failure)).all()
+    assert any(f.status == 404 and f.url.endswith("/xxgk/zfxxgknb/index.html") for f in failures)
+    assert any("demo-nanshan" in f.reason and "no report link" in f.reason for f in failures)
+    run = session.scalars(select(db.Run)).one()
+    assert run.failures == len(failures) >= 2
+    assert _count(session, db.Report) == 0
