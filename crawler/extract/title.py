@@ -20,6 +20,8 @@ _NOT_A_REPORT = re.compile(
 )
 _COLUMN_NAME = re.compile(r"^(?:政府|政务)?(?:信息)?公开")
 _FILE_EXTENSION = re.compile(r"\.(?:pdf|docx?|wps|xlsx?)$", re.I)
+# a publication date some listings print inside the link text: '…年度报告 2021-01-26', '…年度报告(2021.01.26)'
+_TRAILING_DATE = re.compile(r"[（(\[【]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[）)\]】]?$")
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # the sentence that states the statistics period, e.g. 统计期限自2018年1月1日起至2018年12月31日止
 _STATISTICS_PERIOD = re.compile(
@@ -41,8 +43,9 @@ def is_annual_report(title: str) -> bool:
     """True for an annual government-information-disclosure report title, False for look-alikes.
 
     A title with neither a year nor an issuing body ('政府信息公开年报',
-    '政府信息公开工作年度报告') is a column name, not a report."""
-    compact = _FILE_EXTENSION.sub("", re.sub(r"\s+", "", title or ""))
+    '政府信息公开工作年度报告') is a column name, not a report. A publication date printed
+    after the title in the link text is ignored."""
+    compact = _TRAILING_DATE.sub("", _FILE_EXTENSION.sub("", re.sub(r"\s+", "", title or "")))
     if not compact or len(compact) > _MAX_TITLE_CHARS:
         return False
     if not _DISCLOSURE.search(compact) or not _REPORT_ENDING.search(compact):

@@ -8,9 +8,10 @@ from crawler.families.registry import FAMILIES
 
 
 def detect_family(response: Response) -> tuple[type[Family] | None, str]:
-    """The first family that recognises the page, with its reason; (None, why not) otherwise."""
+    """The first family (in FAMILIES order, generic last) that recognises the page, with its
+    reason; (None, why not) when not even the generic family finds a link on it."""
     for cls in FAMILIES.values():
         reason = cls.recognise(response)
         if reason:
             return cls, reason
-    return None, "no family marker found"
+    return None, "no family marker and no link on the page"

@@ -1,26 +1,53 @@
-"""TRS WCM static listings: `index.html`, `index_1.html` … with the page count in
-`createPageHTML(n, i, "index", "html")` (or `var countPage = n`); detail pages under dated
-paths like `./202101/t20210125_123456.html`."""
+"""TRS WCM listings.
+
+Static mode: `index.html`, `index_1.html` … with the page count in `createPageHTML(n, i, "index", "html")`,
+`var countPage = n`, `共N页` or `totalRecord`; detail pages under dated paths like
+`./202101/t20210125_123456.html`. Every static page is requested from the first one; stub pages
+past the real end simply hold no links. Where the rendered pager's 下一页 link skips `index_1`
+(portals that 404 on it) the numbering starts at 2.
+
+Static-plus-API mode (TRS 海云 `list2.trsapi`, "动静结合", e.g. Pingtan): pages 1..maxStaticIndex are
+static, later pages come from a POST search API (`/fjdzapp/search` on Fujian portals) with the
+`listArgs` of the pager script (channelid, classsql, sortfield) plus page and prepage; the API
+answers JSON (`data`/`docs` items with doctitle, chnldocurl/docpuburl, docreltime).
+"""
 from __future__ import annotations
 
+import json
+import math
 import re
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request
+from parsel import Selector
+from scrapy import FormRequest, Request
 from scrapy.http import Response
 
+from crawler.extract.dates import to_iso_date
 from crawler.families.base import Family, ListingLink
+from crawler.families.common import html_links, response_meta
 
 DETAIL_HREF = re.compile(r"(?:^|/)t\d{8}_\d+\.s?html?$")
-CREATE_PAGE_HTML = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+CREATE_PAGE_HTML = re.compile(
+    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*['\"]?(\d+)")
-DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
-
-
-def _iso(text: str) -> str | None:
-    m = DATE.search(text or "")
-    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+CURRENT_PAGE = re.compile(r"var\s+currentPage\s*=\s*['\"]?(\d+)")
+PAGES_TOTAL = re.compile(r"共\s*(\d+)\s*页")
+TOTAL_RECORD = re.compile(r"\btotalRecord\s*[=:]\s*['\"]?(\d+)", re.I)
+PAGE_SIZE = re.compile(r"\b(?:pageSize|perPage|prepage)\s*[=:]\s*['\"]?(\d+)", re.I)
+SCRIPT_STEM = re.compile(r"['\"]([\w-]+)_['\"]\s*\+\s*\w+\s*\+\s*['\"]\.(\w+)['\"]")
+PAGE_INDEX = re.compile(r"([\w-]+)_(\d+)\.(s?html?)$")
+# static-plus-API pager (list2.trsapi)
+API_PAGER = re.compile(r"maxStaticIndex\s*:\s*['\"]?(\d+)")
+LIST_ARGS = re.compile(r"listArgs\s*:\s*\{(.*?)\}", re.S)
+JS_PAIR = re.compile(r"(\w+)\s*:\s*((?:\"[^\"]*\"|'[^']*'|[^,}\n])+)")
+JS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+RECORD_COUNT = re.compile(r"recordCount\s*:\s*['\"]?(\d+)")
+API_PREPAGE = re.compile(r"prepage\s*:\s*['\"]?(\d+)")
+SEARCH_PATH = re.compile(r"['\"](/[\w/]*?/search)['\"]")
+DEFAULT_SEARCH_PATH = "/fjdzapp/search"
+DEFAULT_SORT = "-docorderpri,-docreltime"
 
 
 class TrsFamily(Family):
@@ -28,43 +55,198 @@ class TrsFamily(Family):
 
     @classmethod
     def recognise(cls, response: Response) -> str | None:
+        if _is_json(response):
+            return None
         text = response.text
+        if API_PAGER.search(text) and ("trsapi" in text or LIST_ARGS.search(text)):
+            return "TRS list2.trsapi pager (maxStaticIndex, listArgs): static page 1, search API after it"
         if CREATE_PAGE_HTML.search(text):
             return "pager script createPageHTML(…)"
-        if COUNT_PAGE.search(text) and response.css("a[href]").re(r"t\d{8}_\d+\.s?html?"):
+        has_detail_links = bool(response.css("a[href]").re(r"t\d{8}_\d+\.s?html?"))
+        if COUNT_PAGE.search(text) and has_detail_links:
             return "var countPage and tYYYYMMDD_n detail links"
+        if has_detail_links and (PAGES_TOTAL.search(text) or TOTAL_RECORD.search(text)):
+            return "共N页/totalRecord pager and tYYYYMMDD_n detail links"
         return None
 
+    # --- links ----------------------------------------------------------------------------------
     def links(self, response: Response) -> list[ListingLink]:
-        out: list[ListingLink] = []
-        seen: set[str] = set()
-        for a in response.css("a[href]"):
-            href = a.attrib["href"].strip()
-            if not DETAIL_HREF.search(href.split("?")[0]):
-                continue
-            url = response.urljoin(href)
-            if url in seen:
-                continue
-            seen.add(url)
-            title = (a.attrib.get("title") or " ".join(a.css("::text").getall())).strip()
-            row_text = " ".join(a.xpath("./ancestor::*[self::li or self::tr or self::dl][1]//text()").getall())
-            out.append(ListingLink(url=url, title=title, date=_iso(row_text)))
-        return out
+        if _is_json(response):
+            return _api_links(response.text, response.url)
+        return html_links(Selector(text=response.text), response.url,
+                          keep=lambda href: bool(DETAIL_HREF.search(href.split("?")[0])))
 
+    # --- next pages -----------------------------------------------------------------------------
     def next_requests(self, response: Response) -> Iterable[Request]:
-        count, current, stem, ext = self._pager(response.text)
+        if _is_json(response):
+            return self._api_follow_ups(response)
+        text = response.text
+        if API_PAGER.search(text):
+            return self._api_requests(response)
+        count, current, stem, ext = _static_pager(text, response.url)
         if count is None or current != 0:
             return []      # every static page is requested from the first one
-        base = response.url
-        return [Request(urljoin(base, f"{stem}_{i}.{ext}")) for i in range(1, count)]
+        first = int(self.options.get("first_index") or _first_index(response, stem))
+        return [Request(urljoin(response.url, f"{stem}_{i}.{ext}"))
+                for i in range(first, count + first - 1)]
 
-    @staticmethod
-    def _pager(text: str) -> tuple[int | None, int, str, str]:
-        m = CREATE_PAGE_HTML.search(text)
-        if m:
-            return int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-        m = COUNT_PAGE.search(text)
-        if m:
-            current = re.search(r"var\s+currentPage\s*=\s*['\"]?(\d+)", text)
-            return int(m.group(1)), int(current.group(1)) if current else 0, "index", "html"
-        return None, 0, "index", "html"
+    def _api_requests(self, response: Response) -> list[Request]:
+        text = response.text
+        max_static = int(API_PAGER.search(text).group(1))
+        ext = _url_ext(response.url, response.css("a[href]").re(r"t\d{8}_\d+\.(s?html?)"))
+        static = [Request(urljoin(response.url, f"index_{i}.{ext}"))
+                  for i in range(1, max_static)]
+        form = _list_args(text)
+        prepage = int(_first(API_PREPAGE, text) or 10)
+        search_url = urljoin(response.url, self.options.get("search_path") or _first(SEARCH_PATH, text)
+                             or DEFAULT_SEARCH_PATH)
+        records = _first(RECORD_COUNT, text)
+        if records is None:   # page count unknown: ask for the first API page, read its count there
+            return static + [_api_request(search_url, form, max_static + 1, prepage,
+                                          {"trs_api_expand": True, "trs_api_form": form})]
+        pages = math.ceil(int(records) / prepage)
+        return static + [_api_request(search_url, form, page, prepage, {})
+                         for page in range(max_static + 1, pages + 1)]
+
+    def _api_follow_ups(self, response: Response) -> list[Request]:
+        if not response_meta(response, "trs_api_expand"):
+            return []
+        data = json.loads(response.text)
+        form = response_meta(response, "trs_api_form") or {}
+        page, prepage = int(form.get("page", 0) or 0), int(form.get("prepage", 10) or 10)
+        pages = data.get("pageCount") or data.get("pagecount") or math.ceil(
+            int(data.get("total") or data.get("recordCount") or 0) / prepage)
+        base = {k: v for k, v in form.items() if k not in ("page", "prepage")}
+        return [_api_request(response.url, base, p, prepage, {}) for p in range(page + 1, int(pages) + 1)]
+
+
+# --- static pager --------------------------------------------------------------------------------
+
+def _static_pager(text: str, url: str) -> tuple[int | None, int, str, str]:
+    """(page count, current page from 0, file stem, extension) of a static TRS listing."""
+    m = CREATE_PAGE_HTML.search(text)
+    if m:
+        return int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+    stem, ext = _script_stem(text, url)
+    current = _current_page(text, url)
+    m = COUNT_PAGE.search(text)
+    if m:
+        return int(m.group(1)), current, stem, ext
+    m = PAGES_TOTAL.search(text)
+    if m:
+        return int(m.group(1)), current, stem, ext
+    m = TOTAL_RECORD.search(text)
+    if m:
+        size = _first(PAGE_SIZE, text)
+        per_page = int(size) if size else len(Selector(text=text).css("a[href]").re(r"t\d{8}_\d+\.s?html?"))
+        if per_page:
+            return math.ceil(int(m.group(1)) / per_page), current, stem, ext
+    return None, current, stem, ext
+
+
+def _script_stem(text: str, url: str) -> tuple[str, str]:
+    m = SCRIPT_STEM.search(text)
+    if m:
+        return m.group(1), m.group(2)
+    return "index", _url_ext(url)
+
+
+def _current_page(text: str, url: str) -> int:
+    m = CURRENT_PAGE.search(text)
+    if m:
+        return int(m.group(1))
+    m = PAGE_INDEX.search(urlsplit(url).path)
+    return int(m.group(2)) if m else 0
+
+
+def _first_index(response: Response, stem: str) -> int:
+    """1, or 2 where the rendered 下一页 link of the first page goes to `{stem}_2` (no `_1` page)."""
+    for href in response.xpath("//a[normalize-space(.)='下一页' or normalize-space(.)='下页']/@href").getall():
+        m = PAGE_INDEX.search(urlsplit(href).path)
+        if m and m.group(1) == stem:
+            return 2 if int(m.group(2)) == 2 else 1
+    return 1
+
+
+def _url_ext(url: str, detail_exts: list[str] | None = None) -> str:
+    """The listing's file extension: from its URL, else that of its detail pages, else html."""
+    m = re.search(r"\.(s?html?)$", urlsplit(url).path)
+    if m:
+        return m.group(1)
+    return detail_exts[0] if detail_exts else "html"
+
+
+# --- static-plus-API mode ------------------------------------------------------------------------
+
+def _list_args(text: str) -> dict[str, str]:
+    """The pager script's listArgs as form fields; `SiteInfo.searchId` and `"" || "x"` resolved."""
+    m = LIST_ARGS.search(text)
+    if not m:
+        return {}
+    form: dict[str, str] = {}
+    for key, expression in JS_PAIR.findall(m.group(1)):
+        value = _js_value(expression.strip(), text)
+        if value is not None:
+            form[key] = value
+    form.setdefault("sortfield", DEFAULT_SORT)
+    return form
+
+
+def _js_value(expression: str, page: str) -> str | None:
+    for alternative in expression.split("||"):
+        alternative = alternative.strip()
+        literal = JS_STRING.fullmatch(alternative)
+        if literal:
+            value = literal.group(1) if literal.group(1) is not None else literal.group(2)
+            if value:
+                return value
+            continue
+        if re.fullmatch(r"\d+", alternative):
+            return alternative
+        name = alternative.split(".")[-1]
+        if re.fullmatch(r"\w+", name):   # a reference such as SiteInfo.searchId: its value in the page
+            found = re.search(rf"\b{name}\s*:\s*['\"]?([\w.-]+)", page)
+            if found:
+                return found.group(1)
+    return None
+
+
+def _api_request(url: str, form: dict[str, str], page: int, prepage: int, meta: dict) -> FormRequest:
+    data = {**form, "page": str(page), "prepage": str(prepage)}
+    if meta.get("trs_api_expand"):
+        meta = {**meta, "trs_api_form": data}
+    return FormRequest(url, formdata=data, meta=meta,
+                       headers={"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"})
+
+
+def _api_links(text: str, base_url: str) -> list[ListingLink]:
+    data = json.loads(text)
+    items = data.get("data") or data.get("docs") or []
+    out = []
+    for item in items if isinstance(items, list) else []:
+        url = item.get("chnldocurl") or item.get("docpuburl") or item.get("url")
+        title = item.get("doctitle") or item.get("title") or ""
+        if url:
+            out.append(ListingLink(url=urljoin(base_url, url), title=title.strip(),
+                                   date=_api_date(item.get("docreltime") or item.get("pubdate"))))
+    return out
+
+
+def _api_date(value) -> str | None:
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 10**11 else value
+        return datetime.fromtimestamp(seconds, timezone(timedelta(hours=8))).date().isoformat()
+    return to_iso_date(str(value)) if value else None
+
+
+def _first(pattern: re.Pattern, text: str) -> str | None:
+    m = pattern.search(text)
+    return m.group(1) if m else None
+
+
+def _is_json(response: Response) -> bool:
+    ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+    if "json" in ctype:
+        return True
+    head = response.body[:200].lstrip()
+    return head[:1] in (b"{", b"[")
