@@ -70,6 +70,8 @@ class Report:
     last_modified: str | None = None
     fetched_at: str | None = None
     body_hash: str | None = None
+    raw_hash: str | None = None      # sha256 of the page bytes: an unchanged page is not parsed again
+    minhash: bytes | None = None     # MinHash signature of the body (near-duplicate reposts)
 
 
 REPORT_FIELDS = (

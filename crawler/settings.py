@@ -35,6 +35,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 ITEM_PIPELINES = {
     "pipelines.parse.ParsePipeline": 100,      # raw page -> report fields, stats, checks
+    "pipelines.attachments.AttachmentsPipeline": 150,  # attached documents joined into the report
     "pipelines.validate.ValidatePipeline": 200,  # needs the parsed title and year
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.store.StorePipeline": 400,
@@ -44,6 +45,7 @@ ITEM_PIPELINES = {
 REPORTS_MAX_LISTING_PAGES = 500          # per portal: a pagination trap stops here
 REPORTS_DEMO_URL = os.environ.get("REPORTS_DEMO_URL", "")   # replaces {demo} in registry start URLs
 REPORTS_STORE_RAW_HTML = True
+REPORTS_REPOST_SIMILARITY = 0.9          # MinHash Jaccard at which a same-publisher, same-year body is a repost
 REPORTS_PROGRESS = False                  # `python -m crawler crawl` switches the status line on
 REPORTS_STATS_FILE = ""                   # set: the final crawl stats are written there as JSON
 
@@ -51,3 +53,9 @@ EXTENSIONS = {
     "crawler.extensions.Progress": 500,
     "crawler.extensions.StatsFile": 510,
 }
+
+# Attachments (pipelines/attachments.py): stored once by sha256 under REPORTS_FILES_STORE
+REPORTS_ATTACHMENTS_ENABLED = True
+REPORTS_FILES_STORE = os.environ.get("REPORTS_FILES_STORE", "data/files")   # a directory or s3://…
+REPORTS_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024   # bytes per attachment; larger ones are refused
+REPORTS_ATTACHMENT_RETRIES = 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+from crawler.extract.similarity import similarity
 
 DEFAULT_SQLITE_PATH = Path("data") / "reports.sqlite"
 
@@ -59,6 +62,10 @@ class Report(Base):
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_hash: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # who the report is by, for identity: the signature's body, else the page's 发布机构
+    publisher_key: Mapped[str | None] = mapped_column(Text, index=True)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)       # datasketch LeanMinHash of the body
+    similarity_prev_year: Mapped[float | None] = mapped_column(Float)  # to the same publisher's previous-year report
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -80,6 +87,7 @@ class ReportUrl(Base):
     etag: Mapped[str | None] = mapped_column(String(200))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    raw_hash: Mapped[str | None] = mapped_column(String(64))     # sha256 of the page bytes as served
     fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     report: Mapped[Report] = relationship(back_populates="urls")
 
@@ -239,9 +247,15 @@ __all__ = [
 # --- units of work -----------------------------------------------------------------------------
 # Each function is one transaction: it commits whole or not at all.
 
-def _match_existing(session: Session, fields: dict) -> tuple["Report | None", str]:
+def publisher_key(fields: dict) -> str | None:
+    """Who a report is by, for identity: the body in its signature, else the page's 发布机构."""
+    return fields.get("signed_by") or fields.get("publisher") or None
+
+
+def _match_existing(session: Session, fields: dict, repost_similarity: float) -> tuple["Report | None", str]:
     """The stored report this page is, and how we know: by URL, by 索引号 on the same portal,
-    by identical body, or by identity (publisher, report year, title)."""
+    by identical body, by identity (publisher, report year, title), or by a near-identical body
+    of the same publisher and report year. Never across report years or publishers."""
     row = session.scalar(select(ReportUrl).where(ReportUrl.url == fields["url"]))
     if row is not None:
         return row.report, "url"
@@ -250,20 +264,45 @@ def _match_existing(session: Session, fields: dict) -> tuple["Report | None", st
                                                     Report.index_no == fields["index_no"]))
         if found is not None:
             return found, "index_no"
-    found = session.scalar(select(Report).where(Report.body_hash == fields["body_hash"]).limit(1))
+    year, who = fields.get("report_year"), publisher_key(fields)
+    found = session.scalar(select(Report).where(Report.body_hash == fields["body_hash"],
+                                                Report.report_year == year).limit(1))
     if found is not None:
         return found, "body_hash"
-    if fields.get("publisher") and fields.get("report_year") and fields.get("title"):
-        found = session.scalar(select(Report).where(Report.publisher == fields["publisher"],
-                                                    Report.report_year == fields["report_year"],
+    if year is None:
+        return None, ""
+    if who and fields.get("title"):
+        found = session.scalar(select(Report).where(Report.publisher_key == who, Report.report_year == year,
                                                     Report.title == fields["title"]).limit(1))
         if found is not None:
             return found, "identity"
+    if fields.get("minhash"):
+        same = select(Report).where(Report.report_year == year, Report.minhash.is_not(None))
+        same = same.where(Report.publisher_key == who) if who else same.where(Report.title == fields.get("title"))
+        for candidate in session.scalars(same.limit(50)):
+            if similarity(candidate.minhash, fields["minhash"]) >= repost_similarity:
+                return candidate, "similar"
     return None, ""
 
 
+def _previous_year_similarity(session: Session, report: "Report") -> None:
+    """Similarity of this report to the same publisher's previous-year report, and of the
+    next-year report to this one (crawl order is arbitrary)."""
+    if not (report.publisher_key and report.report_year and report.minhash):
+        return
+    for earlier, later in ((None, report), (report, None)):
+        year = report.report_year - 1 if earlier is None else report.report_year + 1
+        other = session.scalars(select(Report).where(Report.publisher_key == report.publisher_key,
+                                                     Report.report_year == year,
+                                                     Report.minhash.is_not(None))).first()
+        if other is not None:
+            target = later or other
+            target.similarity_prev_year = round(similarity(other.minhash, report.minhash), 4)
+
+
 REPORT_COLUMNS = ("title", "index_no", "publisher", "published_on", "written_on", "signed_by", "doc_no",
-                  "topic", "keywords", "validity", "report_year", "body_text", "body_hash", "portal_id")
+                  "topic", "keywords", "validity", "report_year", "body_text", "body_hash", "portal_id",
+                  "minhash")
 
 
 def _set_content(report: "Report", fields: dict) -> None:
@@ -271,6 +310,7 @@ def _set_content(report: "Report", fields: dict) -> None:
         if name == "portal_id" and report.portal_id:
             continue
         setattr(report, name, fields.get(name) if name != "body_text" else fields.get(name) or "")
+    report.publisher_key = publisher_key(fields)
     report.stats = [Stat(section=s.get("section"), group=s.get("group"), item=s.get("item") or "",
                          column=s.get("column"), unit=s.get("unit"),
                          value=None if s.get("value") is None else float(s["value"]))
@@ -290,7 +330,7 @@ def _num(value):
 
 
 def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
-                 encoding: str | None = None, keep_raw: bool = True) -> str:
+                 encoding: str | None = None, keep_raw: bool = True, repost_similarity: float = 0.9) -> str:
     """Insert or update one report page in one transaction.
 
     Returns what happened: "new", "changed" (a new version of a known report),
@@ -298,7 +338,7 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
     """
     now = utcnow()
     with session.begin():
-        report, how = _match_existing(session, fields)
+        report, how = _match_existing(session, fields, repost_similarity)
         if report is None:
             report = Report(url=fields["url"], first_seen=now, last_seen=now, version=1)
             _set_content(report, fields)
@@ -331,12 +371,30 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
         url_row.etag = fields.get("etag")
         url_row.last_modified = fields.get("last_modified")
         url_row.content_hash = fields["body_hash"]
+        url_row.raw_hash = fields.get("raw_hash")
         url_row.fetched_at = now
         if outcome in ("new", "changed"):
+            session.flush()
+            _previous_year_similarity(session, report)
             session.add(ReportVersion(report_id=report.id, version=report.version, url=fields["url"],
                                       fetched_at=now, body_hash=fields["body_hash"], encoding=encoding,
                                       raw_html_z=compress(raw_html) if keep_raw else None))
     return outcome
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    etag: str | None
+    last_modified: str | None
+    raw_hash: str | None
+
+
+def known_pages(session: Session, portal_ids: list[str]) -> dict[str, KnownPage]:
+    """What earlier crawls stored of these portals' pages: validators for conditional requests."""
+    query = select(ReportUrl.url, ReportUrl.etag, ReportUrl.last_modified, ReportUrl.raw_hash)
+    if portal_ids:
+        query = query.where(ReportUrl.portal_id.in_(portal_ids))
+    return {url: KnownPage(etag, modified, raw) for url, etag, modified, raw in session.execute(query)}
 
 
 def start_run(session: Session, mode: str, portals: list[str]) -> int:

@@ -7,6 +7,7 @@ from itemadapter import ItemAdapter
 
 from crawler.extract.encoding import decode_html
 from crawler.extract.report import parse_html
+from crawler.extract.similarity import body_minhash, to_bytes
 from crawler.items import CrawlFailure, Report
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class ParsePipeline:
         for name, value in fields.items():
             adapter[name] = value
         item.encoding = encoding
+        item.minhash = to_bytes(body_minhash(item.body_text))
         self.stats.inc_value("reports/parsed")
         self.stats.inc_value("reports/stats_cells", len(item.stats))
         return item

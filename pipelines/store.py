@@ -17,8 +17,9 @@ OUTCOME_COUNTS = {"new": "new_reports", "changed": "changed_reports", "duplicate
 
 
 class StorePipeline:
-    def __init__(self, crawler, database_url: str | None, keep_raw: bool):
+    def __init__(self, crawler, database_url: str | None, keep_raw: bool, repost_similarity: float = 0.9):
         self.crawler = crawler
+        self.repost_similarity = repost_similarity
         self.database_url = database_url
         self.keep_raw = keep_raw
         self.run_id: int | None = None
@@ -27,7 +28,8 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         pipeline = cls(crawler, crawler.settings.get("DATABASE_URL") or None,
-                       crawler.settings.getbool("REPORTS_STORE_RAW_HTML", True))
+                       crawler.settings.getbool("REPORTS_STORE_RAW_HTML", True),
+                       crawler.settings.getfloat("REPORTS_REPOST_SIMILARITY", 0.9))
         # the run row is closed on spider_closed, the first moment the finish reason is known
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -52,7 +54,8 @@ class StorePipeline:
     def _report(self, session, item: Report) -> None:
         fields = ItemAdapter(item).asdict()
         try:
-            outcome = db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw)
+            outcome = db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw,
+                                      self.repost_similarity)
         except Exception as exc:  # this item rolls back alone; the ones before it stay
             logger.exception("cannot store %s", item.url)
             self._failure(session, CrawlFailure(url=item.url, portal_id=item.portal_id,

@@ -1,10 +1,21 @@
 """The one spider: registry lookup (or family detection), listing walk, report pages.
 
     scrapy crawl reports -a portal=ID[,ID…] | -a province=黑龙江 | -a url=LISTING_URL
-                         [-a since=2018] [-a until=2020]
+                         [-a since=2018] [-a until=2020] [-a mode=nightly|full]
+
+Nightly mode (the default) is incremental: known report pages are asked for with conditional
+requests (If-None-Match / If-Modified-Since from what the last run stored) and are not parsed
+again when their bytes did not change; a listing page whose report links are all known ends
+the walk of that listing. `mode=full` walks every listing page and refetches every report.
+
+Requests are de-duplicated by the spider itself (a listing page once per portal, a report URL
+once per crawl) rather than by Scrapy's dupefilter, so that a crawl resumed from a JOBDIR after
+a hard kill re-walks its listings and fetches whatever was not stored yet. In distributed mode
+(REDIS_URL) the shared scrapy-redis dupefilter divides the work between processes instead.
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -18,6 +29,7 @@ from crawler.families.detect import detect_family
 from crawler.families.registry import family_class
 from crawler.items import CrawlFailure, Report
 from crawler.registry import Portal, load_portals, select_portals
+from pipelines import db
 
 
 def _year(value) -> int | None:
@@ -36,7 +48,12 @@ class ReportsSpider(scrapy.Spider):
         self.province = province
         self.listing_url = url
         self.since, self.until = _year(since), _year(until)
+        if mode not in ("nightly", "full"):
+            raise ValueError(f"reports: mode must be nightly or full, not {mode!r}")
         self.mode = mode
+        self.known: dict[str, db.KnownPage] = {}
+        self._seen_listings: set[str] = set()
+        self._seen_reports: set[str] = set()
         self.portals: list[Portal] = []
         self._families: dict[str, Family] = {}
         self._listing_pages: dict[str, int] = {}
@@ -54,17 +71,34 @@ class ReportsSpider(scrapy.Spider):
             spider.portals = [p.resolved(demo_url) for p in chosen]
         spider.allowed_domains = sorted({d for p in spider.portals for d in p.domains()})
         spider.max_listing_pages = crawler.settings.getint("REPORTS_MAX_LISTING_PAGES", 500)
+        spider.distributed = bool(crawler.settings.get("REDIS_URL"))
+        spider.database_url = crawler.settings.get("DATABASE_URL") or None
         return spider
+
+    def _load_known_pages(self) -> None:
+        db.upgrade_schema(self.database_url)
+        engine = db.make_engine(self.database_url)
+        try:
+            with db.session_factory(engine)() as session:
+                self.known = db.known_pages(session, [p.id for p in self.portals])
+        finally:
+            engine.dispose()
+        self.logger.info("%d report pages known from earlier crawls", len(self.known))
+
+    def _request(self, url: str, **kwargs) -> scrapy.Request:
+        return scrapy.Request(url, dont_filter=not self.distributed, errback=self.on_error, **kwargs)
 
     # --- start ----------------------------------------------------------------------------------
     async def start(self):
+        self._load_known_pages()
         for portal in self.portals:
             if portal.family != "auto":
                 self._families[portal.id] = family_class(portal.family)(portal.options)
             self._listing_pages[portal.id] = 1
             self._report_links[portal.id] = 0
-            yield scrapy.Request(portal.start_url, callback=self.parse_listing, errback=self.on_error,
-                                 cb_kwargs={"portal": portal}, meta={"portal_id": portal.id, "listing": True})
+            self._seen_listings.add(_listing_key(scrapy.Request(portal.start_url)))
+            yield self._request(portal.start_url, callback=self.parse_listing,
+                                cb_kwargs={"portal": portal}, meta={"portal_id": portal.id, "listing": True})
 
     # --- listings -------------------------------------------------------------------------------
     def parse_listing(self, response: Response, portal: Portal):
@@ -82,26 +116,49 @@ class ReportsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("reports/listing_pages")
         self.crawler.stats.inc_value("reports/links_skipped_not_report", len(links) - len(reports))
         self._report_links[portal.id] += len(reports)
+        new_links = in_range = 0
         for link in reports:
             year = report_year(link.title)
             if year is not None and not self._in_range(year):
                 self.crawler.stats.inc_value("reports/links_skipped_year")
                 continue
-            yield scrapy.Request(link.url, callback=self.parse_report, errback=self.on_error,
-                                 cb_kwargs={"portal": portal, "family": family.name,
-                                            "listing_title": link.title, "listing_date": link.date,
-                                            "listing_meta": link.meta},
-                                 meta={"portal_id": portal.id})
+            in_range += 1
+            if link.url in self._seen_reports:
+                continue
+            self._seen_reports.add(link.url)
+            known = self.known.get(link.url)
+            new_links += known is None
+            yield self._report_request(link, portal, family, known)
+        if self.mode == "nightly" and in_range and not new_links:
+            # every report of this page is known: the rest of the listing is older still
+            self.crawler.stats.inc_value("reports/listing_walk_stopped")
+            return
         for request in family.next_requests(response):
+            key = _listing_key(request)
+            if key in self._seen_listings:
+                continue
             if self._listing_pages[portal.id] >= self.max_listing_pages:
                 self.crawler.stats.inc_value("reports/listing_page_cap_reached")
                 yield self._failure(request.url, portal,
                                     f"listing page cap {self.max_listing_pages} reached", None)
                 break
+            self._seen_listings.add(key)
             self._listing_pages[portal.id] += 1
             yield request.replace(callback=self.parse_listing, errback=self.on_error,
-                                  cb_kwargs={"portal": portal},
+                                  dont_filter=not self.distributed, cb_kwargs={"portal": portal},
                                   meta={**request.meta, "portal_id": portal.id, "listing": True})
+
+    def _report_request(self, link, portal: Portal, family: Family, known: db.KnownPage | None) -> scrapy.Request:
+        headers, meta = {}, {"portal_id": portal.id}
+        if known is not None and self.mode == "nightly":
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+            meta["handle_httpstatus_list"] = [304]
+        return self._request(link.url, callback=self.parse_report, headers=headers, meta=meta,
+                             cb_kwargs={"portal": portal, "family": family.name, "listing_title": link.title,
+                                        "listing_date": link.date, "listing_meta": link.meta})
 
     def _in_range(self, year: int) -> bool:
         return (self.since is None or year >= self.since) and (self.until is None or year <= self.until)
@@ -109,6 +166,14 @@ class ReportsSpider(scrapy.Spider):
     # --- report pages ---------------------------------------------------------------------------
     def parse_report(self, response: Response, portal: Portal, family: str, listing_title: str,
                      listing_date: str | None, listing_meta: dict):
+        if response.status == 304:
+            self.crawler.stats.inc_value("reports/not_modified")
+            return
+        raw_hash = hashlib.sha256(response.body).hexdigest()
+        known = self.known.get(response.url)
+        if known is not None and known.raw_hash == raw_hash and self.mode == "nightly":
+            self.crawler.stats.inc_value("reports/unchanged_bytes")
+            return
         yield Report(
             url=response.url,
             portal_id=portal.id,
@@ -117,6 +182,7 @@ class ReportsSpider(scrapy.Spider):
             listing_date=listing_date,
             listing_meta=listing_meta or {},
             raw_html=response.body,
+            raw_hash=raw_hash,
             encoding=getattr(response, "encoding", None),
             http_status=response.status,
             etag=_header(response, "ETag"),
@@ -141,6 +207,11 @@ class ReportsSpider(scrapy.Spider):
     def portals_without_reports(self) -> list[Portal]:
         """Portals whose listing gave no report link at all: a silent empty crawl is a failure."""
         return [p for p in self.portals if self._report_links.get(p.id, 0) == 0]
+
+
+def _listing_key(request: scrapy.Request) -> str:
+    """A listing page's identity: POST APIs page through one URL with different form data."""
+    return f"{request.method} {request.url} {request.body.decode('latin-1')}"
 
 
 def _header(response: Response, name: str) -> str | None:

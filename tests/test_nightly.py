@@ -1,0 +1,133 @@
+"""Nightly crawls: only what changed is fetched, revisions become versions, reposts merge,
+and every run is on record (issue 6)."""
+from __future__ import annotations
+
+import zlib
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from crawler.demo.reports import seed_reports
+from pipelines import db
+
+pytestmark = pytest.mark.db
+
+SEEDS = {r.slug: r for r in seed_reports()}
+
+
+def _by_title(session) -> dict[str, db.Report]:
+    session.expire_all()
+    return {r.title: r for r in session.scalars(select(db.Report))}
+
+
+def _change_the_portal(demo) -> dict:
+    """Between two runs: one new report, one revised in place, one near-identical repost."""
+    nanshan_2020 = SEEDS["nanshan-2020"]
+    new = replace(nanshan_2020, slug="nanshan-2021", title="南山区2021年政府信息公开工作年度报告",
+                  published_on="2022-01-20", path="202201/t20220120_590001.html",
+                  index_no="11230404MB1901234X/2022-00002",
+                  body_override=nanshan_2020.body_text().replace("2020", "2021"))
+    revised_text = SEEDS["tongjiang-2017"].body_text() + "\n（本报告于2018年4月2日更正了第二部分的数据说明。）"
+    nanshan_2018 = SEEDS["nanshan-2018"]
+    repost = replace(nanshan_2018, slug="nanshan-2018-repost", title="南山区政府2018年度政府信息公开报告（转载）",
+                     published_on="2019-04-02", path="201904/t20190402_378888.html",
+                     index_no="11230404MB1901234X/2019-00031",
+                     body_override=nanshan_2018.body_text().replace("二〇一九年三月十六日", "二〇一九年四月二日"))
+    demo.trs.add(repost)
+    demo.trs.add(new)
+    demo.trs.revise("tongjiang-2017", revised_text)
+    return {"new": new, "revised_text": revised_text, "repost": repost}
+
+
+def test_second_run_fetches_only_new_and_changed_pages(run_crawl, session, demo):
+    first = run_crawl()
+    assert first.returncode == 0, first.log[-2000:]
+    changes = _change_the_portal(demo)
+    second = run_crawl()
+    assert second.returncode == 0, second.log[-2000:]
+
+    # 6 known report URLs were asked with conditional requests: 5 answered 304, the revised one 200;
+    # the new report and the repost are the only other report pages fetched
+    assert second.stats["reports/not_modified"] == 5
+    assert second.stats["reports/parsed"] == 3
+    assert second.stats["downloader/response_status_count/304"] == 5
+    assert second.stats["reports/stored/new"] == 1
+    assert second.stats["reports/stored/changed"] == 1
+    assert second.stats["reports/stored/duplicate"] == 1
+
+    reports = _by_title(session)
+    assert len(reports) == 6
+    assert changes["repost"].title not in reports           # merged into the original
+    original = reports["南山区政府2018年度政府信息公开报告"]
+    assert {u.url.rsplit("/", 1)[1] for u in original.urls} == {"t20190318_377001.html", "t20190402_378888.html"}
+
+    run = session.scalars(select(db.Run).order_by(db.Run.id.desc())).first()
+    assert (run.new_reports, run.changed_reports, run.duplicates, run.failures) == (1, 1, 1, 0)
+    assert run.not_modified == 5 and run.finish_reason == "finished"
+
+
+def test_a_revised_report_keeps_its_old_version(run_crawl, session, demo):
+    assert run_crawl().returncode == 0
+    before = _by_title(session)["同江市2017年政府信息公开工作年度报告"]
+    old_hash = before.body_hash
+    changes = _change_the_portal(demo)
+    assert run_crawl().returncode == 0
+    after = _by_title(session)["同江市2017年政府信息公开工作年度报告"]
+    assert after.id == before.id and after.version == 2
+    assert "更正了第二部分的数据说明" in after.body_text
+    versions = session.scalars(select(db.ReportVersion).where(db.ReportVersion.report_id == after.id)
+                               .order_by(db.ReportVersion.version)).all()
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].body_hash == old_hash != versions[1].body_hash
+    assert "更正了第二部分".encode() not in zlib.decompress(versions[0].raw_html_z)
+    assert "更正了第二部分".encode() in zlib.decompress(versions[1].raw_html_z)
+    assert changes["revised_text"]
+
+
+def test_two_years_of_one_publisher_stay_two_reports_with_their_similarity(run_crawl, session, demo):
+    assert run_crawl().returncode == 0
+    _change_the_portal(demo)
+    assert run_crawl().returncode == 0
+    reports = _by_title(session)
+    y2020 = reports["南山区2020年政府信息公开工作年度报告"]
+    y2021 = reports["南山区2021年政府信息公开工作年度报告"]
+    assert y2020.id != y2021.id and (y2020.report_year, y2021.report_year) == (2020, 2021)
+    assert y2021.similarity_prev_year is not None and y2021.similarity_prev_year > 0.9
+    assert y2020.similarity_prev_year is None      # no 2019 report of that publisher
+
+
+def test_nothing_changed_costs_a_listing_page_and_conditional_requests(run_crawl, demo):
+    first = run_crawl()
+    second = run_crawl()
+    assert second.returncode == 0
+    assert second.stats["reports/listing_pages"] == 1 < first.stats["reports/listing_pages"]
+    assert "reports/parsed" not in second.stats
+    assert second.stats["response_received_count"] < first.stats["response_received_count"]
+
+
+def test_full_mode_walks_everything_again(run_crawl, session):
+    assert run_crawl().returncode == 0
+    full = run_crawl({"portal": "demo-nanshan", "mode": "full"})
+    assert full.returncode == 0
+    assert full.stats["reports/listing_pages"] == 3
+    assert "reports/not_modified" not in full.stats
+    assert full.stats["reports/stored/unchanged"] == 6
+    runs = session.scalars(select(db.Run).order_by(db.Run.id)).all()
+    assert [r.mode for r in runs] == ["nightly", "full"]
+
+
+def test_listing_markup_change_is_a_failure_naming_the_portal(run_crawl, session, demo):
+    assert run_crawl().returncode == 0
+    # the portal moves to a CMS whose links no longer look like TRS detail pages
+    for i in range(demo.trs.page_count()):
+        path = demo.trs.listing_path(i)
+        page = demo.site.routes[path](None).body.decode("utf-8").replace(".html\"", ".jsp\"")
+        from crawler.demo.site import html_response
+        demo.site.add(path, html_response(page))
+    assert run_crawl().returncode == 0
+    run = session.scalars(select(db.Run).order_by(db.Run.id.desc())).first()
+    failures = session.scalars(select(db.Failure).where(db.Failure.run_id == run.id)).all()
+    assert [f.portal_id for f in failures] == ["demo-nanshan"]
+    assert "demo-nanshan" in failures[0].reason and "no report link" in failures[0].reason
+    assert run.failures == 1
