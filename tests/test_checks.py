@@ -55,9 +55,10 @@ def test_seed_003_applications_by_channel_is_the_one_problem():
 @pytest.mark.parametrize("name", ["pingtan__report-with-tables__1.html", "pingtan__report-2019.html",
                                   "pingtan__report-2023.html", "pingtan__report-2012.html",
                                   "pingtan__report-2015.html", "pingtan__report-2018.html"])
-def test_real_pages_raise_no_false_alarm(name):
+def test_real_pages_tables_raise_no_false_alarm(name):
+    # the tables of these pages hold; their sentences' contradictions are tests/test_text_checks.py's
     stats, text = real_stats(name)
-    assert stats and check_stats(stats, text) == []
+    assert stats and [c for c in check_stats(stats, text) if not c["rule"].startswith("text.")] == []
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,34 @@ Rules (ids are stable; each holds in every well-formed report):
 
 The figures are matched by the words of their labels, never by position; a rule
 whose figures are not all present is skipped (no false alarms on partial tables).
+
+Text rules (`check_text`, figures read by `sentences.py` from the body text; the
+sentence figures stay internal to these rules and are not added to `stats`):
+- `text.parts_sum`: a stated total and the parts that `其中` splits it into
+  (`主动公开政府信息1913条。其中，…1397条，占73%。…534条，占27%。`,
+  `共公布政府信息2599条，(其中…其他应主动公开政府信息856条)`) add up, when
+  the parts are the whole: their shares add up to 100%, or the last is a
+  catch-all (`其他…`). found = the total, expected = the parts' sum.
+- `text.percentage`: each share printed right after a part (`占8.05%`,
+  `（73%）`) is the part over its total, rounded or cut to the printed decimals.
+  found = the printed share, expected = the computed one.
+- `text.vs_table`: a sentence figure whose name is a table cell's equals that
+  cell: 主动公开政府信息 ↔ pre-2019 主动公开信息数/文件数 (the year column, not
+  历年累计); 现行有效 / 本年制发 行政规范性文件 ↔ part 二's 现行有效件数 /
+  本年制发件数; 收到 / 办结 政府信息公开申请 ↔ part 三's 一、本年新收 / （七）总计
+  (总计 column); 行政复议 / 行政诉讼 ↔ part 四's 总计 (诉讼: both lines).
+  found = the sentence figure, expected = the table. A figure is paired only
+  when its name is the whole of the words before it, or (for the specific
+  names) follows words that name no subset (各…, 部门, 乡镇, 通过网站…); parts
+  of a breakdown, approximate figures (近, 约) and shares are never paired.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 
-from crawler.extract.stats import SECTION_APPEALS, SECTION_REQUESTS
+from crawler.extract.sentences import GROUP_TEXT, breakdowns, figure_item, read_figures
+from crawler.extract.stats import SECTION_ACTIVE, SECTION_APPEALS, SECTION_REQUESTS
 
 _APPEAL_PARTS = ("结果维持", "结果纠正", "其他结果", "尚未审结")
 _TOLERANCE = 1e-6
@@ -197,6 +218,177 @@ def _pre2019(cells: list[dict]) -> list[dict]:
     return problems
 
 
+# ---------------------------------------------------------------- sentences against themselves and the tables
+
+def _amount(figure) -> str:
+    return f"{_tidy(figure.value)}{figure.unit}"
+
+
+def _text_parts_sum(found: list) -> list[dict]:
+    problems = []
+    for breakdown in found:
+        if not breakdown.complete:
+            continue
+        expected = sum(p.value for p in breakdown.parts)
+        if not _same(expected, breakdown.total.value):
+            parts = " + ".join(_amount(p) for p in breakdown.parts)
+            problems.append(_check(
+                "text.parts_sum", _tidy(expected), _tidy(breakdown.total.value),
+                f"正文: {figure_item(breakdown.total.words)} {_amount(breakdown.total)} != "
+                f"其中 {parts} = {_tidy(expected)}{breakdown.total.unit}"))
+    return problems
+
+
+def _share_agrees(part, total) -> bool:
+    """The printed share is the part's share of the total, rounded or cut to the printed decimals."""
+    share = part.value / total.value * 100
+    step = 10 ** -part.percent_places
+    return part.percent - step / 2 - _TOLERANCE <= share < part.percent + step + _TOLERANCE
+
+
+def _text_percentages(found: list) -> list[dict]:
+    problems = []
+    for breakdown in found:
+        total = breakdown.total
+        if breakdown.kind != "percent" or not total.value:
+            continue
+        for part in breakdown.parts:
+            if part.value > total.value or _share_agrees(part, total):
+                continue
+            share = round(part.value / total.value * 100, part.percent_places)
+            problems.append(_check(
+                "text.percentage", _tidy(share), _tidy(part.percent),
+                f"正文: {figure_item(part.words)} {_amount(part)} is {_tidy(share)}% of {_amount(total)},"
+                f" the text says {_tidy(part.percent)}%"))
+    return problems
+
+
+def _table_cells(stats: list[dict]) -> list[dict]:
+    return [c for c in stats if c.get("group") != GROUP_TEXT]
+
+
+def _this_year(column) -> bool:
+    return "累计" not in (column or "")
+
+
+def _one(cells: list[dict]) -> list[dict]:
+    """The cells when there is exactly one (a table with two year columns is ambiguous), else none."""
+    return cells if len(cells) == 1 else []
+
+
+def _active_total(cells):
+    """Pre-2019: 主动公开信息数 / 主动公开文件数 / 主动公开政府信息数 of the report year (not 历年累计)."""
+    return _one([c for c in cells if _plain(c["item"]).strip() in ("主动公开信息数", "主动公开文件数", "主动公开政府信息数")
+            and c.get("section") not in (SECTION_REQUESTS, SECTION_APPEALS, SECTION_ACTIVE)
+            and _this_year(c["column"]) and c["value"] is not None])
+
+
+def _normative(column_start: str):
+    """2021 template part 二: 行政规范性文件 in the column `column_start…` (现行有效件数, 本年制发件数)."""
+    def select(cells):
+        return _one([c for c in cells if c.get("section") == SECTION_ACTIVE and c["item"].endswith("规范性文件")
+                     and (c["column"] or "").startswith(column_start)])
+    return select
+
+
+def _appeals(kind: str):
+    """2019 template part 四: the 总计 of 行政复议, or of both 行政诉讼 lines; before 2019 行政复议数 / 行政诉讼数."""
+    def select(cells):
+        lines = [c for c in cells if c.get("section") == SECTION_APPEALS and c["item"].startswith(kind)
+                 and c["column"] == "总计"]
+        return lines or _one([c for c in cells if _plain(c["item"]).strip() in (kind + "数", kind + "数量")
+                              and c.get("group") is None and _this_year(c["column"])
+                              and c["value"] is not None])
+    return select
+
+
+def _requests(row_start: str):
+    """2019 template part 三: the 总计 column of the row `row_start…` (一、本年新收…, 三、…/（七）总计)."""
+    def select(cells):
+        return _one([c for c in cells if c.get("section") == SECTION_REQUESTS and c["column"] == "总计"
+                     and c["item"].split("/")[-1].startswith(row_start) and c["item"][:2] in ("一、", "三、")])
+    return select
+
+
+# words before a figure's name that make it a share of the whole (各乡镇…, 区直部门…, 通过网站…)
+_SUBSET_WORDS = ("各", "部门", "单位", "乡镇", "街道", "区直", "县直", "市直", "其中", "网站", "微博", "微信",
+                 "公众号", "通过")
+
+# (what the sentence and the cells both mean, the figure's name, may words stand before it, its cells)
+_TEXT_TABLE_PAIRS = (
+    ("主动公开政府信息", re.compile(r"主动公开(?:政府)?信息"), False, _active_total),
+    ("现行有效行政规范性文件", re.compile(r"现行有效的?(?:行政)?规范性文件"), True, _normative("现行有效")),
+    ("本年制发行政规范性文件", re.compile(r"(?:本年度?|今年|全年)制发的?(?:行政)?规范性文件"), True,
+     _normative("本年制发")),
+    ("收到政府信息公开申请", re.compile(r"(?:收到|新收|接收|受理)的?(?:各类)?政府信息公开申请"), True,
+     _requests("一、")),
+    ("办结政府信息公开申请", re.compile(r"办结的?(?:依申请公开|政府信息公开申请)(?:申请)?"), True,
+     _requests("（七）总计")),
+    ("行政复议", re.compile(r"行政复议(?:案件)?"), True, _appeals("行政复议")),
+    ("行政诉讼", re.compile(r"行政诉讼(?:案件)?"), True, _appeals("行政诉讼")),
+)
+
+
+def _meaning(item: str):
+    """The pair whose name ends the figure's item (words before it only where allowed), else None."""
+    for pair in _TEXT_TABLE_PAIRS:
+        _, name, prefix_allowed, _ = pair
+        match = name.search(item)
+        if not match or match.end() != len(item):
+            continue
+        prefix = item[:match.start()]
+        if prefix and (not prefix_allowed or any(w in prefix for w in _SUBSET_WORDS)):
+            return None
+        return pair
+    return None
+
+
+def text_table_pairs(stats: list[dict], text: str) -> list[tuple]:
+    """(meaning, sentence figure, table cells) for each sentence figure that names table cells.
+
+    Figures that are parts of a breakdown, approximate or stated with a share are never paired."""
+    cells = _table_cells(stats)
+    if not cells or not text:
+        return []
+    figures = read_figures(text)
+    parts = {p.start for b in breakdowns(figures, text) for p in b.parts}
+    pairs = []
+    for figure in figures:
+        if figure.start in parts or figure.approximate or figure.percent is not None:
+            continue
+        pair = _meaning(figure_item(figure.words))
+        if pair is None:
+            continue
+        meaning, _, _, select = pair
+        matched = select(cells)
+        if matched:
+            pairs.append((meaning, figure, matched))
+    return pairs
+
+
+def _text_vs_table(stats: list[dict], text: str) -> list[dict]:
+    problems, seen = [], set()
+    for meaning, figure, cells in text_table_pairs(stats, text):
+        expected = sum(_zero(c["value"]) for c in cells)    # part 二/四 of 2019: a blank is 0
+        if _same(expected, figure.value) or (meaning, figure.value) in seen:
+            continue
+        seen.add((meaning, figure.value))
+        where = " + ".join(_plain(c["item"]).strip() + (f" / {c['column']}" if c["column"] else "") for c in cells)
+        problems.append(_check(
+            "text.vs_table", _tidy(expected), _tidy(figure.value),
+            f"正文: {figure_item(figure.words)} {_amount(figure)} != 表: {where} = {_tidy(expected)}"))
+    return problems
+
+
+def check_text(stats: list[dict], text: str) -> list[dict]:
+    """The text rules: a sentence's parts against its total, its shares, its figures against the tables."""
+    if not text:
+        return []
+    figures = read_figures(text)
+    found = breakdowns(figures, text)
+    return _text_parts_sum(found) + _text_percentages(found) + _text_vs_table(stats, text)
+
+
 # ---------------------------------------------------------------- entry point
 
 def check_stats(stats: list[dict], text: str = "") -> list[dict]:
@@ -205,4 +397,4 @@ def check_stats(stats: list[dict], text: str = "") -> list[dict]:
     part4 = [c for c in stats if c.get("section") == SECTION_APPEALS]
     pre2019 = [c for c in stats if c.get("unit") and c.get("section") not in
                (SECTION_REQUESTS, SECTION_APPEALS, "主动公开") and c.get("group") != "正文"]
-    return _part3(part3) + _part4(part4) + _pre2019(pre2019)
+    return _part3(part3) + _part4(part4) + _pre2019(pre2019) + check_text(stats, text)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 
 from crawler.extract.numbers import UNITS, clean_cell_text, is_figure_or_blank, split_value
+from crawler.extract.sentences import sentence_stats
 from crawler.extract.tables import ORDINAL, Table
 
 SECTION_ACTIVE = "主动公开"
@@ -303,34 +304,6 @@ def _parse_adhoc(table: Table) -> list[dict]:
     return cells
 
 
-# ---------------------------------------------------------------- sentences
-
-_SENTENCE_FIGURE = re.compile(
-    r"([\u3400-\u9fff“”《》]{2,40}?)"           # the words before the number
-    r"(?<![\d.\-－—~～])(\d+(?:\.\d+)?)"         # the number, not part of a longer one
-    r"(" + "|".join(UNITS) + r")"                # its unit
-    r"(?![\d%％])"
-)
-_FIGURE_WORDS = ("公开", "申请", "复议", "诉讼", "解读", "回应", "信息", "举报", "投诉", "培训", "发布")
-_NOT_FIGURE_WORDS = ("年", "月", "日", "电话", "邮编", "号")
-
-
-def _sentence_figures(text: str) -> list[dict]:
-    cells = []
-    for clause in re.split(r"[，,。；;：:！!？?\n、（）()]", text or ""):
-        for match in _SENTENCE_FIGURE.finditer(clause):
-            words, number, unit = match.groups()
-            words = re.sub(r"^[年月日度]+", "", words)                # the tail of a date before it
-            words = re.sub(r"^.{0,8}?(?:共|全年|其中|累计|合计)(?=.{4})", "", words)  # 全市各部门共受理… → 受理…
-            if not any(w in words for w in _FIGURE_WORDS):
-                continue
-            if words.endswith(_NOT_FIGURE_WORDS) or words.endswith(("近", "约", "超")):
-                continue
-            value, _ = _read(number)
-            cells.append(_cell(None, "正文", words, None, unit, value))
-    return cells
-
-
 # ---------------------------------------------------------------- entry point
 
 _PARSERS = (
@@ -356,4 +329,4 @@ def extract_stats(text: str, tables: list[Table]) -> list[dict]:
     cells = [cell for table in tables for cell in stats_from_table(table)]
     if cells:
         return cells
-    return _sentence_figures(clean_cell_text(text) if "\n" not in (text or "") else text)
+    return sentence_stats(clean_cell_text(text) if "\n" not in (text or "") else text)
