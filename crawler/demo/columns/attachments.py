@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import html
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property, partial
+from typing import Callable
 from urllib.parse import quote
 
 from crawler.demo.chrome import page
+from crawler.demo.columns.trs import TrsColumn
 from crawler.demo.reports import DemoReport, metadata_table, seed_reports
 from crawler.demo.site import DemoResponse, Site, html_response
 from crawler.extract.documents import MEDIA_TYPES, converter_path, convert_with_soffice
@@ -120,3 +123,99 @@ def doc_from_text(text: str, title: str = "") -> bytes | None:
     if soffice is None:
         return None
     return convert_with_soffice(docx_from_text(text, title), ".docx", "doc", soffice)
+
+
+# ---------------------------------------------------------------- the column
+
+POINTER_TEXT = "详见附件。"
+
+
+@dataclass
+class AttachedFile:
+    """One file as the portal serves it: the link text shows `file_name`; `disposition` is the raw
+    Content-Disposition value (str, or bytes sent as they are, like a GBK name). The bytes are
+    built on first request (`build`), so a portal whose column is never crawled costs nothing."""
+    path: str                       # under the column, e.g. files/P020210126_001.docx
+    file_name: str
+    build: Callable[[], bytes]
+    content_type: str
+    disposition: str | bytes | None = None
+
+    @cached_property
+    def data(self) -> bytes:
+        return self.build()
+
+    def response(self, _request=None) -> DemoResponse:
+        headers = {"Content-Type": self.content_type}
+        if self.disposition is not None:
+            raw = self.disposition
+            # http.server writes header values as latin-1: bytes pass through unchanged
+            headers["Content-Disposition"] = raw.decode("latin-1") if isinstance(raw, bytes) else raw
+        return DemoResponse(200, self.data, headers)
+
+
+def utf8_disposition(name: str) -> str:
+    """`attachment; filename*=UTF-8''…` (RFC 5987)."""
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+def gbk_disposition(name: str) -> bytes:
+    """`attachment; filename="…"` with the name as raw GBK bytes, as many portal servers send it."""
+    return b'attachment; filename="' + name.encode("gbk") + b'"'
+
+
+class AttachmentsColumn(TrsColumn):
+    """A TRS listing whose report pages only say "详见附件" and link their files."""
+
+    def __init__(self, site: Site, prefix: str, entries: list, files: dict[str, list[AttachedFile]],
+                 per_page: int = 3, skipped: dict[str, str] | None = None):
+        self.files = files                  # report slug -> its attached files
+        self.skipped = dict(skipped or {})  # report slug -> why it is not in the column
+        super().__init__(site, prefix, entries, per_page)
+
+    def add_report(self, report: DemoReport, files: list[AttachedFile]) -> None:
+        self.files[report.slug] = files
+        self.add(report)
+
+    def mount(self) -> None:
+        super().mount()
+        for files in self.files.values():
+            for attached in files:
+                self._add(self.prefix + attached.path, attached.response)
+
+    def report_html(self, report: DemoReport) -> str:
+        links = "".join(f'<p><a href="../{html.escape(f.path)}">{html.escape(f.file_name)}</a></p>'
+                        for f in self.files.get(report.slug, []))
+        content = (f'{metadata_table(report)}\n<div class="article">'
+                   f'<h1 class="article-title">{html.escape(report.title)}</h1>\n'
+                   f'<div class="info">发布时间：{report.published_on}　来源：{html.escape(report.publisher)}</div>\n'
+                   f'<div id="zoom"><div class="TRS_Editor"><p>{POINTER_TEXT}</p>\n'
+                   f'<div class="fujian">附件：{links}</div></div></div>\n'
+                   f'<div class="share">【打印本页】【关闭窗口】</div></div>')
+        return page(report.title, content, report.encoding, breadcrumb="政府信息公开年报")
+
+
+# which seed goes out as which kind of file (slugs of crawler.demo.reports.seed_reports)
+ATTACHMENT_KINDS = {"nanshan-2020": "docx", "nanchang-gxq-2018": "pdf", "nanshan-2018": "xlsx",
+                    "songling-2018": "doc"}
+_BUILDERS = {"docx": docx_from_text, "pdf": pdf_from_text, "xlsx": xlsx_from_text, "doc": doc_from_text}
+
+
+def attachment_reports() -> tuple[list[DemoReport], dict[str, list[AttachedFile]], dict[str, str]]:
+    """The column's reports, their files (built now from the seeds), and the reports skipped
+    with their reason (the .doc one when LibreOffice is absent)."""
+    reports, files, skipped = [], {}, {}
+    for number, report in enumerate(r for r in seed_reports() if r.slug in ATTACHMENT_KINDS):
+        kind = ATTACHMENT_KINDS[report.slug]
+        if kind == "doc" and converter_path() is None:
+            skipped[report.slug] = "converter absent: soffice (LibreOffice) is needed to build a .doc"
+            continue
+        stamp = report.path.split("/")[1].split("_")[0].lstrip("t")
+        file_name = f"{report.title}.{kind}"
+        disposition = gbk_disposition(file_name) if number % 2 else utf8_disposition(file_name)
+        build = partial(_BUILDERS[kind], report.body_text(), report.title)
+        attached = AttachedFile(f"files/P0{stamp}{number:03d}.{kind}", file_name, build, MEDIA_TYPES[kind],
+                                disposition)
+        reports.append(report)
+        files[report.slug] = [attached]
+    return reports, files, skipped
