@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
 from crawler.demo.columns.trs import Notice, TrsColumn
 from crawler.demo.reports import seed_reports
 from crawler.demo.site import DemoResponse, Site
@@ -25,6 +26,10 @@ class DemoPortal:
         repost = replace(reports[0], path="202102/t20210201_482777.html", published_on="2021-02-01")
         entries = [repost, reports[0], notice, *reports[1:]]
         self.trs = TrsColumn(self.site, TRS_COLUMN, entries, per_page=3)
+        # reports that live only in an attachment (DOCX, PDF, XLSX, DOC); files built on first request
+        attached_reports, attached_files, attached_skipped = attachment_reports()
+        self.attachments = AttachmentsColumn(self.site, ATTACHMENTS_COLUMN, attached_reports, attached_files,
+                                             skipped=attached_skipped)
 
     @property
     def report_count(self) -> int:
