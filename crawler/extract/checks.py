@@ -347,11 +347,16 @@ def text_table_pairs(stats: list[dict], text: str) -> list[tuple]:
     """(meaning, sentence figure, table cells) for each sentence figure that names table cells.
 
     Figures that are parts of a breakdown, approximate or stated with a share are never paired."""
-    cells = _table_cells(stats)
-    if not cells or not text:
+    if not text:
         return []
     figures = read_figures(text)
-    parts = {p.start for b in breakdowns(figures, text) for p in b.parts}
+    return _pairs(_table_cells(stats), figures, breakdowns(figures, text))
+
+
+def _pairs(cells: list[dict], figures: list, found: list) -> list[tuple]:
+    if not cells:
+        return []
+    parts = {p.start for b in found for p in b.parts}
     pairs = []
     for figure in figures:
         if figure.start in parts or figure.approximate or figure.percent is not None:
@@ -366,9 +371,9 @@ def text_table_pairs(stats: list[dict], text: str) -> list[tuple]:
     return pairs
 
 
-def _text_vs_table(stats: list[dict], text: str) -> list[dict]:
+def _text_vs_table(pairs: list[tuple]) -> list[dict]:
     problems, seen = [], set()
-    for meaning, figure, cells in text_table_pairs(stats, text):
+    for meaning, figure, cells in pairs:
         expected = sum(_zero(c["value"]) for c in cells)    # part 二/四 of 2019: a blank is 0
         if _same(expected, figure.value) or (meaning, figure.value) in seen:
             continue
@@ -386,7 +391,8 @@ def check_text(stats: list[dict], text: str) -> list[dict]:
         return []
     figures = read_figures(text)
     found = breakdowns(figures, text)
-    return _text_parts_sum(found) + _text_percentages(found) + _text_vs_table(stats, text)
+    pairs = _pairs(_table_cells(stats), figures, found)
+    return _text_parts_sum(found) + _text_percentages(found) + _text_vs_table(pairs)
 
 
 # ---------------------------------------------------------------- entry point

@@ -93,8 +93,10 @@ class Figure:
 _NUMBER_UNIT = re.compile(
     r"(?<![\d.,\-－—~～/:：])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(" + "|".join(UNITS) + r")(?![\d%％])")
 _PERCENT_AFTER = re.compile(r"\s*[，,]?\s*(?:占(?:比)?(?:为)?\s*|[（(]\s*)(\d+(?:\.\d+)?)\s*[%％]")
-_WORD_BREAK = re.compile(r"[，,。；;：:！!？?、（）()\[\]【】|\s]")
-_OPEN, _CLOSE = "（(", "）)"
+_WORD_BREAKS = frozenset("，,。；;：:！!？?、（）()[]【】| \u3000\u00a0")
+_BRACKET = re.compile(r"[（()）]")
+_OPEN = "（("
+_WORDS_REACH = 60
 
 
 def _is_prose(line: str) -> bool:
@@ -103,19 +105,23 @@ def _is_prose(line: str) -> bool:
 
 
 def _words_before(line: str, start: int) -> str:
-    stop = max((m.end() for m in _WORD_BREAK.finditer(line, 0, start)), default=0)
-    return line[stop:start].strip()
+    """The words before `start`, back to the last punctuation (at most 60 characters)."""
+    stop = max(0, start - _WORDS_REACH)
+    begin = start
+    while begin > stop and line[begin - 1] not in _WORD_BREAKS:
+        begin -= 1
+    return line[begin:start]
 
 
-def _depths(line: str) -> list[int]:
-    """Bracket depth before each character of the line (never below 0)."""
-    depths, depth = [], 0
-    for ch in line:
+def _depth_at(line: str, positions: list[int]) -> list[int]:
+    """Bracket depth at each of the (ascending) positions of the line, never below 0."""
+    depths, depth, brackets = [], 0, _BRACKET.finditer(line)
+    pending = next(brackets, None)
+    for position in positions:
+        while pending is not None and pending.start() < position:
+            depth = depth + 1 if pending.group() in _OPEN else max(0, depth - 1)
+            pending = next(brackets, None)
         depths.append(depth)
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
     return depths
 
 
@@ -124,9 +130,10 @@ def read_figures(text: str) -> list[Figure]:
     figures = []
     offset = 0
     for index, line in enumerate((text or "").split("\n")):
-        if _is_prose(line):
-            depths = _depths(line)
-            for match in _NUMBER_UNIT.finditer(line):
+        matches = list(_NUMBER_UNIT.finditer(line)) if _is_prose(line) else []
+        if matches:
+            depths = _depth_at(line, [m.start() for m in matches])
+            for match, depth in zip(matches, depths):
                 whole, fraction, unit = match.groups()
                 value = _read(whole + (fraction or ""))
                 if value is None:
@@ -138,7 +145,7 @@ def read_figures(text: str) -> list[Figure]:
                     words=_words_before(line, match.start()), value=value, unit=unit,
                     percent=float(share) if share else None,
                     percent_places=len(share.split(".")[1]) if share and "." in share else 0,
-                    depth=depths[match.start()], line=index))
+                    depth=depth, line=index))
         offset += len(line) + 1
     return figures
 
