@@ -26,9 +26,12 @@ by the parser of its format:
   label `数量`); a taller table reads down (item = row label, column = header).
   section = its caption when that is short, else None.
 - Figures stated only in sentences (`政府网站公开政府信息数4850条`) are read only
-  when no table gave a figure: group `正文`, item = the words before the number
-  back to the last punctuation, unit = the unit after it. Dates, years,
-  percentages and phone numbers are never read.
+  when no table gave a figure (`sentences.sentence_stats`): group `正文`, item =
+  the words before the number back to the last punctuation, unit = the unit
+  after it. Dates, years, percentages and phone numbers are never read. Where a
+  report has tables, `stats` stays "every cell of every statistics table"
+  (CONTRACT.md): the figures its sentences state beside the tables are read by
+  `checks.check_text` for the `text.*` rules and are not emitted as cells.
 
 Values are read by `numbers.split_value`; a blank cell is None. The unit is the
 unit column (pre-2019), a unit printed in a header (`（单位：万元）`) or glued to
