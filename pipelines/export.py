@@ -40,7 +40,7 @@ FORMAT_PRE2019 = "pre2019"
 WIDE_FORMATS = (FORMAT_2019, FORMAT_PRE2019)
 STATS_LAYOUTS = ("long", "wide")
 SENTENCE_GROUP = "正文"
-_2019_SECTIONS = (SECTION_ACTIVE, SECTION_REQUESTS, SECTION_APPEALS)
+SECTIONS_2019 = (SECTION_ACTIVE, SECTION_REQUESTS, SECTION_APPEALS)
 _HALF_TO_FULL_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
 
@@ -146,7 +146,7 @@ def stat_format(section: str | None, group: str | None, unit: str | None) -> str
     """The table format a cell is a standard cell of: `2019`, `pre2019`, or None (sentences, ad-hoc tables)."""
     if group == SENTENCE_GROUP:
         return None
-    if section in _2019_SECTIONS:
+    if section in SECTIONS_2019:
         return FORMAT_2019
     if unit:
         return FORMAT_PRE2019
