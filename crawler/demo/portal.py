@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from crawler.demo.columns.generic import PlainListColumn, UnknownMarkupColumn
+from crawler.demo.columns.gkmlpt import GkmlptColumn
+from crawler.demo.columns.hanweb import HanwebColumn
 from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
 from crawler.demo.columns.trs import Notice, TrsColumn
+from crawler.demo.columns.trs_api import TrsApiColumn
 from crawler.demo.reports import seed_reports
 from crawler.demo.site import DemoResponse, Site
 
@@ -30,6 +34,12 @@ class DemoPortal:
         attached_reports, attached_files, attached_skipped = attachment_reports()
         self.attachments = AttachmentsColumn(self.site, ATTACHMENTS_COLUMN, attached_reports, attached_files,
                                              skipped=attached_skipped)
+        # one column of each other family (issue 4), each with the seed reports and a notice
+        self.trs_api = TrsApiColumn(self.site)
+        self.hanweb = HanwebColumn(self.site)
+        self.gkmlpt = GkmlptColumn(self.site)
+        self.plain_list = PlainListColumn(self.site)
+        self.unknown_markup = UnknownMarkupColumn(self.site)
 
     @property
     def report_count(self) -> int:
