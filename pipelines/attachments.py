@@ -20,6 +20,7 @@ import logging
 import re
 import time
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 from io import BytesIO
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -79,7 +80,11 @@ def filename_from_content_disposition(header: bytes | str | None) -> str | None:
         return None
     message = Message()
     message["Content-Disposition"] = _decode_header(header)
-    name = message.get_filename()
+    values = [value for key, value in message.get_params([], header="content-disposition")
+              if key.lower() == "filename"]
+    extended = [value for value in values if isinstance(value, tuple)]    # filename*= (RFC 2231/5987)
+    chosen = extended[0] if extended else (values[0] if values else None)
+    name = collapse_rfc2231_value(chosen) if chosen is not None else None
     if name and _PERCENT_ESCAPE.search(name):
         try:
             name = unquote(name, errors="strict")
