@@ -109,6 +109,8 @@ def test_identities_and_bodies_are_unique_so_nothing_is_merged_as_a_repost():
     assert len({place_name(n) for n in range(50_000)}) == 50_000
     assert len({portal_set.report(n).title for n in sample}) == len(sample)
     assert len({portal_set.report(n).index_no for n in sample}) == len(sample)
+    # the data layer merges near-identical bodies of one publisher and year as reposts
+    assert len({portal_set.report(n).publisher for n in sample}) == len(sample)
 
 
 def test_scale_figures_touches_table_cells_only():

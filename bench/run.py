@@ -1,0 +1,149 @@
+"""`make bench`: how fast and how lean the crawler is, measured on this machine in one run.
+
+Prints:
+1. Scrapy's own limit: `scrapy bench` pages/s (its built-in local server and link-following spider);
+2. the full pipeline's pages/s (fetch → parse → validate → dedupe → store) crawling the large
+   generated demo portal set (5,000 reports, crawler/demo/columns/large.py) into SQLite, and into
+   PostgreSQL when BENCH_DATABASE_URL / TEST_DATABASE_URL is set; the ratio to (1);
+3. parse time per report page outside Scrapy (decode + parse_html), median and p95, pages/s per core;
+4. the crawler process's peak RSS at 5,000 reports, and at 50,000 with --with-50k (about an hour
+   at the measured rate, hence optional), and their ratio.
+Targets (issue 8): ratio ≥ 0.6, parse ≥ 200 pages/s per core, peak RSS < 400 MB, 50,000 ≤ 1.2 × 5,000.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
+                  "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": "0"}
+
+
+def scrapy_bench(seconds: int) -> float:
+    """Pages/s of `scrapy bench` (run outside the project, so with Scrapy's default settings)."""
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    proc = subprocess.run([PYTHON, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+                           "-s", "LOGSTATS_INTERVAL=1"], cwd=tempfile.gettempdir(), env=env,
+                          capture_output=True, text=True, timeout=seconds + 60)
+    pages = int(re.search(r"'response_received_count': (\d+)", proc.stderr)[1])
+    elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", proc.stderr)[1])
+    return pages / elapsed
+
+
+def serve_large(reports: int) -> tuple[subprocess.Popen, str]:
+    """The large demo portal set in its own process (so its CPU and memory are not the crawler's)."""
+    proc = subprocess.Popen([PYTHON, "-m", "crawler.demo.columns.large", "--reports", str(reports)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return proc, proc.stdout.readline().strip()
+
+
+def crawl(database_url: str, demo_url: str, workdir: Path) -> dict:
+    """One full crawl of the large set as `python -m crawler crawl`; its stats, pages/s and peak RSS."""
+    stats_file = workdir / f"stats-{time.monotonic_ns()}.json"
+    cmd = [PYTHON, "-m", "crawler", "crawl", "-a", "province=大型演示"]
+    for name, value in {**CRAWL_SETTINGS, "REPORTS_STATS_FILE": str(stats_file)}.items():
+        cmd += ["-s", f"{name}={value}"]
+    env = {**os.environ, "DATABASE_URL": database_url, "REPORTS_DEMO_URL": demo_url}
+    env.pop("REDIS_URL", None)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stats = json.loads(stats_file.read_text())
+    pages = stats.get("response_received_count", 0)
+    return {"pages": pages, "stored": stats.get("reports/stored/new", 0), "finish": stats.get("finish_reason"),
+            "seconds": stats["elapsed_time_seconds"], "pages_per_s": pages / stats["elapsed_time_seconds"],
+            "peak_rss_mb": usage.ru_maxrss / 1024, "exit": proc.returncode}
+
+
+def parse_times(count: int) -> list[float]:
+    """Seconds per report page for decode + parse_html, over `count` generated report pages."""
+    from crawler.demo.columns.large import LargePortalSet, LargeSite
+    from crawler.extract.encoding import decode_html
+    from crawler.extract.report import parse_html
+    portal_set = LargePortalSet(5000)
+    site = LargeSite(portal_set)
+    pages = [(portal_set.report_path(n), site.handle("GET", portal_set.report_path(n), {}, b"").body,
+              portal_set.report(n).title) for n in range(0, 5000, 5000 // count)]
+    times = []
+    for path, raw, title in pages:
+        start = time.perf_counter()
+        text, _ = decode_html(raw, None)
+        parse_html(text, "http://127.0.0.1" + path, listing_title=title)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def fresh_sqlite(workdir: Path) -> str:
+    return f"sqlite:///{workdir / f'bench-{time.monotonic_ns()}.sqlite'}"
+
+
+def reset_postgres(url: str) -> str:
+    from sqlalchemy import text
+    from pipelines import db
+    engine = db.make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def large_run(reports: int, database_url: str, workdir: Path) -> dict:
+    server, base_url = serve_large(reports)
+    try:
+        return crawl(database_url, base_url, workdir)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=5000, help="reports of the pipeline run (default 5000)")
+    parser.add_argument("--with-50k", action="store_true", help="also crawl 50,000 reports for peak RSS (~1 h)")
+    parser.add_argument("--bench-seconds", type=int, default=20, help="duration of `scrapy bench`")
+    parser.add_argument("--parse-pages", type=int, default=250)
+    opts = parser.parse_args(argv)
+    postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+
+    times = sorted(parse_times(opts.parse_pages))
+    median, p95 = statistics.median(times), times[int(0.95 * (len(times) - 1))]
+    print(f"parse (outside Scrapy): median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms per report page "
+          f"= {1 / median:.0f} pages/s per core (target ≥ 200)", flush=True)
+
+    limit = scrapy_bench(opts.bench_seconds)
+    print(f"scrapy bench: {limit:.0f} pages/s", flush=True)
+
+    results = {"sqlite": large_run(opts.reports, fresh_sqlite(workdir), workdir)}
+    if postgres:
+        results["postgresql"] = large_run(opts.reports, reset_postgres(postgres), workdir)
+    for name, r in results.items():
+        print(f"pipeline {opts.reports} reports into {name}: {r['pages']} pages in {r['seconds']:.0f} s = "
+              f"{r['pages_per_s']:.1f} pages/s, ratio to scrapy bench {r['pages_per_s'] / limit:.2f} (target ≥ 0.6); "
+              f"{r['stored']} stored, {r['finish']}; peak RSS {r['peak_rss_mb']:.0f} MB (target < 400)", flush=True)
+    if opts.with_50k:
+        big = large_run(50_000, fresh_sqlite(workdir), workdir)
+        base = results["sqlite"]["peak_rss_mb"]
+        print(f"pipeline 50000 reports into sqlite: {big['pages_per_s']:.1f} pages/s, peak RSS "
+              f"{big['peak_rss_mb']:.0f} MB = {big['peak_rss_mb'] / base:.2f} × the {opts.reports}-report run "
+              f"(target ≤ 1.2)", flush=True)
+    else:
+        print("peak RSS at 50,000 reports: not measured (pass --with-50k; about an hour)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
