@@ -397,6 +397,16 @@ def known_pages(session: Session, portal_ids: list[str]) -> dict[str, KnownPage]
     return {url: KnownPage(etag, modified, raw) for url, etag, modified, raw in session.execute(query)}
 
 
+def last_walk_incomplete(session: Session, portal_ids: list[str]) -> bool:
+    """Whether the last run over any of these portals was killed or had failures: then older
+    listing pages may hold reports it never stored, and the next nightly run must walk them all."""
+    runs = select(Run).order_by(Run.id.desc()).limit(50)
+    for run in session.scalars(runs):
+        if set((run.portals or "").split(",")) & set(portal_ids):
+            return run.finish_reason != "finished" or run.failures > 0
+    return False
+
+
 def start_run(session: Session, mode: str, portals: list[str]) -> int:
     with session.begin():
         run = Run(mode=mode, portals=",".join(portals), started_at=utcnow())

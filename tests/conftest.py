@@ -38,12 +38,11 @@ def file_response(path: Path | str, url: str, encoding: str = "utf-8"):
     return HtmlResponse(url=url, body=body, encoding=encoding, request=Request(url))
 
 
-@pytest.fixture
-def database_url(tmp_path):
+def fresh_database_url(directory: Path) -> str:
+    """An empty database: a new SQLite file, or the TEST_DATABASE_URL database emptied."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        yield f"sqlite:///{tmp_path / 'reports.sqlite'}"
-        return
+        return f"sqlite:///{directory / 'reports.sqlite'}"
     from pipelines import db
     engine = db.make_engine(url)
     with engine.begin() as conn:
@@ -54,7 +53,12 @@ def database_url(tmp_path):
             db.Base.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
-    yield url
+    return url
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    return fresh_database_url(tmp_path)
 
 
 @pytest.fixture

@@ -42,3 +42,8 @@ def test_incomplete_or_impossible_dates_are_none(printed):
 def test_chinese_numerals_only_touch_dates():
     assert chinese_numerals_to_digits("二〇一九年三月十六日") == "2019年3月16日"
     assert chinese_numerals_to_digits("一是加强领导，二是完善制度") == "一是加强领导，二是完善制度"
+
+
+def test_impossible_chinese_month_is_no_date():
+    assert to_iso_date("二〇二四年十三月") is None
+    assert to_iso_date("2024年13月5日") is None

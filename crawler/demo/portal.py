@@ -18,7 +18,7 @@ TRS_COLUMN = "/xxgk/zfxxgknb/"
 class DemoPortal:
     """The site plus handles on its columns, so tests can change it between crawls."""
 
-    def __init__(self) -> None:
+    def __init__(self, faults: bool = False) -> None:
         self.site = Site()
         self.site.add("/robots.txt", DemoResponse(200, b"User-agent: *\nAllow: /\n",
                                                   {"Content-Type": "text/plain"}))
@@ -40,6 +40,12 @@ class DemoPortal:
         self.gkmlpt = GkmlptColumn(self.site)
         self.plain_list = PlainListColumn(self.site)
         self.unknown_markup = UnknownMarkupColumn(self.site)
+
+        if faults:   # test-only: the fault-injecting columns (crawler/demo/columns/faults.py)
+            from crawler.demo.columns.faults import CalendarColumn, FaultColumn, TrapColumn
+            self.faults = FaultColumn(self.site)
+            self.trap = TrapColumn(self.site)
+            self.calendar = CalendarColumn(self.site)
 
     @property
     def report_count(self) -> int:

@@ -1,7 +1,10 @@
 """The demo portal's HTTP server: loopback only, in a background thread."""
 from __future__ import annotations
 
+import socket
+import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from crawler.demo.site import Site
@@ -16,13 +19,31 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         response = self.server.site.handle(self.command, self.path, headers, body)  # type: ignore[attr-defined]
+        if response.delay:
+            time.sleep(response.delay)
+        if response.fault == "reset":
+            # RST instead of an answer: SO_LINGER with a zero timeout, then close
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if response.fault == "truncate":
+            self.wfile.write(response.body[: len(response.body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        try:
             self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):   # the client gave up (timeout, size limit)
+            self.close_connection = True
 
     do_GET = do_POST = do_HEAD = _serve
 
@@ -30,13 +51,22 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up (timeout, size limit, reset) is expected here: no traceback."""
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class DemoServer:
     """`with DemoServer(site) as server: server.base_url` — a portal on 127.0.0.1."""
 
     def __init__(self, site: Site, port: int = 0, host: str = "127.0.0.1"):
         self.site = site
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer((host, port), _Handler)
         self.httpd.site = site  # type: ignore[attr-defined]
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="demo-portal", daemon=True)
 

@@ -6,7 +6,8 @@ Last-Modified headers, and 304 answers to conditional requests.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from email.utils import format_datetime, parsedate_to_datetime
 from datetime import datetime, timezone
 from typing import Callable
@@ -32,6 +33,10 @@ class DemoResponse:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     last_modified: datetime | None = None
+    # fault injection (test-only): wait before answering; "reset" the connection instead of
+    # answering; "truncate" the body (announce it whole, send half, close)
+    delay: float = 0.0
+    fault: str | None = None
 
 
 Handler = Callable[[DemoRequest], DemoResponse]
@@ -50,7 +55,12 @@ def html_response(text: str, encoding: str = "utf-8", declare_in_header: bool = 
 class Site:
     def __init__(self) -> None:
         self.routes: dict[str, Handler] = {}
+        self.patterns: list[tuple[re.Pattern, Handler]] = []
         self.hits: dict[str, int] = {}
+
+    def add_pattern(self, pattern: str, handler: Handler) -> None:
+        """A handler for every path matching the regular expression (generated pages)."""
+        self.patterns.append((re.compile(pattern), handler))
 
     def add(self, path: str, handler: Handler | DemoResponse) -> None:
         if isinstance(handler, DemoResponse):
@@ -69,11 +79,13 @@ class Site:
         if handler is None and path.endswith("/"):
             handler = self.routes.get(path + "index.html")
         if handler is None:
+            handler = next((h for rx, h in self.patterns if rx.fullmatch(path)), None)
+        if handler is None:
             return DemoResponse(404, b"<html><body><h1>404 Not Found</h1></body></html>",
                                 {"Content-Type": "text/html; charset=utf-8"})
         request = DemoRequest(method, path, parse_qs(parts.query), headers, body)
         response = handler(request)
-        if response.status == 200 and method in ("GET", "HEAD"):
+        if response.status == 200 and method in ("GET", "HEAD") and response.fault is None:
             response = _conditional(request, response)
         return response
 
@@ -95,5 +107,6 @@ def _conditional(request: DemoRequest, response: DemoResponse) -> DemoResponse:
         except (TypeError, ValueError):
             not_modified = False
     if not_modified:
-        return DemoResponse(304, b"", {k: v for k, v in headers.items() if k != "Content-Type"})
-    return DemoResponse(response.status, response.body, headers, response.last_modified)
+        return replace(response, status=304, body=b"",
+                       headers={k: v for k, v in headers.items() if k != "Content-Type"})
+    return replace(response, headers=headers)

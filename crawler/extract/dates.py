@@ -67,6 +67,8 @@ def to_iso_date(text: str | None) -> str | None:
     year = _YEAR.search(normalized)
     if not year or len(normalized) > 40:  # no year, or a sentence rather than a date
         return None
+    if "年" in normalized:  # Chinese dates are the regex's: one it rejected ('2024年13月') is no date
+        return None
     parsed = dateparser.parse(normalized, languages=_DATEPARSER_LANGUAGES, settings=_DATEPARSER_SETTINGS)
     if not parsed or parsed.year != int(year.group(0)):  # dateparser read some other number as the year
         return None

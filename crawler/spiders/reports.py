@@ -52,6 +52,7 @@ class ReportsSpider(scrapy.Spider):
             raise ValueError(f"reports: mode must be nightly or full, not {mode!r}")
         self.mode = mode
         self.known: dict[str, db.KnownPage] = {}
+        self.catch_up = False
         self._seen_listings: set[str] = set()
         self._seen_reports: set[str] = set()
         self.portals: list[Portal] = []
@@ -73,24 +74,28 @@ class ReportsSpider(scrapy.Spider):
         spider.max_listing_pages = crawler.settings.getint("REPORTS_MAX_LISTING_PAGES", 500)
         spider.distributed = bool(crawler.settings.get("REDIS_URL"))
         spider.database_url = crawler.settings.get("DATABASE_URL") or None
+        spider._load_known_pages()     # before the store pipeline opens this run's own run row
         return spider
 
     def _load_known_pages(self) -> None:
         db.upgrade_schema(self.database_url)
         engine = db.make_engine(self.database_url)
+        ids = [p.id for p in self.portals]
         try:
             with db.session_factory(engine)() as session:
-                self.known = db.known_pages(session, [p.id for p in self.portals])
+                self.known = db.known_pages(session, ids)
+                self.catch_up = db.last_walk_incomplete(session, ids)
         finally:
             engine.dispose()
-        self.logger.info("%d report pages known from earlier crawls", len(self.known))
+        self.logger.info("%d report pages known from earlier crawls%s", len(self.known),
+                         "; the last run was cut short or had failures: walking every listing page"
+                         if self.catch_up else "")
 
     def _request(self, url: str, **kwargs) -> scrapy.Request:
         return scrapy.Request(url, dont_filter=not self.distributed, errback=self.on_error, **kwargs)
 
     # --- start ----------------------------------------------------------------------------------
     async def start(self):
-        self._load_known_pages()
         for portal in self.portals:
             if portal.family != "auto":
                 self._families[portal.id] = family_class(portal.family)(portal.options)
@@ -129,7 +134,7 @@ class ReportsSpider(scrapy.Spider):
             known = self.known.get(link.url)
             new_links += known is None
             yield self._report_request(link, portal, family, known)
-        if self.mode == "nightly" and in_range and not new_links:
+        if self.mode == "nightly" and not self.catch_up and in_range and not new_links:
             # every report of this page is known: the rest of the listing is older still
             self.crawler.stats.inc_value("reports/listing_walk_stopped")
             return
