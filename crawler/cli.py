@@ -72,10 +72,16 @@ def cmd_portals(opts) -> int:
 
 def cmd_export(opts) -> int:
     from pipelines.export import export
-    written = export(opts.format, opts.out, database_url=opts.database_url)
+    written = export(opts.format, opts.out, database_url=opts.database_url, province=opts.province,
+                     since=opts.since, until=opts.until, stats=opts.stats)
     for path, rows in written:
         print(f"{rows} rows -> {path}", file=sys.stderr)
     return 0
+
+
+def cmd_report(opts) -> int:
+    from crawler.coverage import cmd_report as write_coverage_report
+    return write_coverage_report(opts)
 
 
 def cmd_runs(opts) -> int:
@@ -103,7 +109,7 @@ def cmd_demo(opts) -> int:
 
     with DemoServer(DemoPortal().site, port=opts.port) as server:
         print(f"demo portal serving on {server.base_url}", file=sys.stderr)
-        stats = run_crawl({"portal": "demo-nanshan"}, {**DEMO_SETTINGS, "REPORTS_DEMO_URL": server.base_url})
+        stats = run_crawl({"province": "演示"}, {**DEMO_SETTINGS, "REPORTS_DEMO_URL": server.base_url})
     reports = stored_reports()
     print(f"crawl {stats.get('finish_reason')}: {stats.get('response_received_count', 0)} pages fetched, "
           f"{stats.get('reports/stored/new', 0)} new, {stats.get('reports/stored/duplicate', 0)} reposts merged, "
@@ -129,7 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "jsonl", "parquet"), required=True)
     p.add_argument("--out", required=True, help="file path; '-' is standard output (jsonl)")
     p.add_argument("--database-url", default=None)
+    p.add_argument("--province", help="only reports of this province's registry portals (a prefix matches)")
+    p.add_argument("--since", type=int, metavar="YEAR", help="only reports of this report year or later")
+    p.add_argument("--until", type=int, metavar="YEAR", help="only reports of this report year or earlier")
+    p.add_argument("--stats", choices=("long", "wide"), default="long",
+                   help="csv/parquet statistics: one row per cell (long) or one row per report, "
+                        "one column per standard cell (wide)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("report", help="write a self-contained HTML coverage report with charts")
+    p.add_argument("--out", required=True, metavar="PATH.html")
+    p.add_argument("--database-url", default=None)
+    p.add_argument("--runs", type=int, default=10, help="how many of the latest runs to show")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("portals", help="list the portal registry")
     p.add_argument("--province")
     p.set_defaults(func=cmd_portals)
