@@ -62,11 +62,16 @@ def cmd_parse(opts) -> int:
 
 def cmd_portals(opts) -> int:
     from crawler.registry import load_portals
+    from pipelines.queries import verified_portals
+    crawled = verified_portals()      # a successful crawl marks an entry verified
     portals = [p for p in load_portals() if not opts.province or p.province.startswith(opts.province)]
+    print("id\tname\tregion\tcode\tfamily\tstatus\tstart_url")
     for p in portals:
         region = "/".join(x for x in (p.province, p.prefecture, p.county) if x)
-        print(f"{p.id}\t{p.name}\t{region}\t{p.division_code or '-'}\t{p.family}\t"
-              f"{'verified' if p.verified else 'unverified'}\t{p.start_url}")
+        state = crawled.get(p.id)
+        status = (f"verified {state.last_success_at:%Y-%m-%d}" if state and state.last_success_at
+                  else "verified" if p.verified else "unverified")
+        print(f"{p.id}\t{p.name}\t{region}\t{p.division_code or '-'}\t{p.family}\t{status}\t{p.start_url}")
     return 0
 
 

@@ -54,6 +54,11 @@ COLUMN_DOCS: dict[str, dict[str, tuple[str, str]]] = {
                     "bytes"),
         "similarity_prev_year": ("Estimated Jaccard similarity of the body to the same publisher's report of "
                                  "the previous year; null when there is none.", "0–1"),
+        "province": ("Province the report is from, read from its publisher, signature or title (cpca), "
+                     "else its registry portal's.", ""),
+        "prefecture": ("Prefecture (地级) the report is from, as for `province`; null when not known.", ""),
+        "county": ("County (县级) the report is from, as for `province`; null when not known.", ""),
+        "division_code": ("GB/T 2260 code of the smallest region recognised.", "6 digits"),
         "first_seen": ("When the report was first stored.", UTC),
         "last_seen": ("When the report was last seen by a crawl.", UTC),
     },
@@ -145,7 +150,10 @@ COLUMN_DOCS: dict[str, dict[str, tuple[str, str]]] = {
 # export-file columns that are not a `reports` / `stats` column of the same name
 EXPORT_DOCS: dict[str, tuple[str, str]] = {
     "other_urls": ("The report's other URLs (`report_urls`), space-separated.", ""),
-    "province": ("The province of the report's registry portal; empty for an unregistered portal.", ""),
+    "province": ("The province of the report (its own region, else its registry portal's).", ""),
+    "prefecture": ("The prefecture of the report, read from the report; empty when not known.", ""),
+    "county": ("The county of the report, read from the report; empty when not known.", ""),
+    "division_code": ("GB/T 2260 code of the smallest region recognised in the report.", "6 digits"),
     "stats_cells": ("How many statistics cells the report has.", "count"),
     "checks_failed": ("How many check rules its figures break.", "count"),
     "attachments": ("The attachment URLs, as a JSON list (jsonl: a list of {url, name, media_type, sha256}).", ""),

@@ -72,6 +72,10 @@ class Report:
     body_hash: str | None = None
     raw_hash: str | None = None      # sha256 of the page bytes: an unchanged page is not parsed again
     minhash: bytes | None = None     # MinHash signature of the body (near-duplicate reposts)
+    province: str | None = None      # region of the report (crawler.registry.region.report_region)
+    prefecture: str | None = None
+    county: str | None = None
+    division_code: str | None = None
 
 
 REPORT_FIELDS = (

@@ -66,6 +66,11 @@ class Report(Base):
     publisher_key: Mapped[str | None] = mapped_column(Text, index=True)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)       # datasketch LeanMinHash of the body
     similarity_prev_year: Mapped[float | None] = mapped_column(Float)  # to the same publisher's previous-year report
+    # where the report is from (GB/T 2260), read from publisher/signature/title, the portal as fallback
+    province: Mapped[str | None] = mapped_column(String(40), index=True)
+    prefecture: Mapped[str | None] = mapped_column(String(80))
+    county: Mapped[str | None] = mapped_column(String(80))
+    division_code: Mapped[str | None] = mapped_column(String(12))
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -302,7 +307,7 @@ def _previous_year_similarity(session: Session, report: "Report") -> None:
 
 REPORT_COLUMNS = ("title", "index_no", "publisher", "published_on", "written_on", "signed_by", "doc_no",
                   "topic", "keywords", "validity", "report_year", "body_text", "body_hash", "portal_id",
-                  "minhash")
+                  "minhash", "province", "prefecture", "county", "division_code")
 
 
 def _set_content(report: "Report", fields: dict) -> None:

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crawler.extract.stats import SECTION_ACTIVE, SECTION_APPEALS, SECTION_REQUESTS
 from crawler.items import REPORT_FIELDS
 from pipelines import db
 
-FLAT_FIELDS = ("id", "url", "other_urls", "portal_id", "province", "title", "index_no", "publisher",
+FLAT_FIELDS = ("id", "url", "other_urls", "portal_id", "province", "prefecture", "county", "division_code", "title", "index_no", "publisher",
                "published_on", "written_on", "signed_by", "doc_no", "topic", "keywords", "report_year",
                "version", "stats_cells", "checks_failed", "attachments", "body_text")
 STATS_FIELDS = ("report_id", "report_url", "section", "group", "item", "column", "unit", "value")
@@ -53,10 +53,14 @@ class ReportFilter:
     portal_ids: frozenset[str] | None = None    # None: every report, registered portal or not
     since: int | None = None
     until: int | None = None
+    province: str | None = None                 # the report's own region (read from the report)
 
     def where(self, query):
         if self.portal_ids is not None:
-            query = query.where(db.Report.portal_id.in_(sorted(self.portal_ids)))
+            by_portal = db.Report.portal_id.in_(sorted(self.portal_ids))
+            if self.province:
+                by_portal = or_(by_portal, db.Report.province.startswith(self.province))
+            query = query.where(by_portal)
         if self.since is not None:
             query = query.where(db.Report.report_year >= self.since)
         if self.until is not None:
@@ -66,10 +70,7 @@ class ReportFilter:
 
 def province_portal_ids(province: str, portals) -> frozenset[str]:
     """The ids of the registry portals of a province (`黑龙江` matches `黑龙江省`)."""
-    ids = frozenset(p.id for p in portals if p.province == province or p.province.startswith(province))
-    if not ids:
-        raise ValueError(f"no registered portal in province {province!r} (see `python -m crawler portals`)")
-    return ids
+    return frozenset(p.id for p in portals if p.province == province or p.province.startswith(province))
 
 
 def report_filter(province: str | None = None, since: int | None = None, until: int | None = None,
@@ -83,7 +84,7 @@ def report_filter(province: str | None = None, since: int | None = None, until: 
             from crawler.registry import load_portals
             portals = load_portals()
         portal_ids = province_portal_ids(province, portals)
-    return ReportFilter(portal_ids, since, until)
+    return ReportFilter(portal_ids, since, until, province or None)
 
 
 def portal_provinces(portals=None) -> dict[str, str]:
@@ -125,8 +126,8 @@ def _flat(report: db.Report, provinces: dict[str, str]) -> dict:
     return {
         "id": report.id, "url": report.url,
         "other_urls": " ".join(u.url for u in report.urls if u.url != report.url),
-        "province": provinces.get(report.portal_id or ""),
-        **{k: getattr(report, k) for k in ("portal_id", "title", "index_no", "publisher", "published_on",
+        "province": report.province or provinces.get(report.portal_id or ""),
+        **{k: getattr(report, k) for k in ("portal_id", "prefecture", "county", "division_code", "title", "index_no", "publisher", "published_on",
                                            "written_on", "signed_by", "doc_no", "topic", "keywords",
                                            "report_year", "version", "body_text")},
         "stats_cells": len(report.stats), "checks_failed": len(report.checks),
@@ -201,7 +202,7 @@ def wide_rows(report: db.Report, provinces: dict[str, str]) -> dict[str, dict]:
         fmt, name = key
         row = rows.setdefault(fmt, {"report_id": report.id, "report_url": report.url,
                                     "portal_id": report.portal_id,
-                                    "province": provinces.get(report.portal_id or ""),
+                                    "province": report.province or provinces.get(report.portal_id or ""),
                                     "publisher": report.publisher, "report_year": report.report_year})
         row.setdefault(name, stat.value)
     return rows

@@ -9,17 +9,21 @@ from crawler.extract.encoding import decode_html
 from crawler.extract.report import parse_html
 from crawler.extract.similarity import body_minhash, to_bytes
 from crawler.items import CrawlFailure, Report
+from crawler.registry.region import report_region
 
 logger = logging.getLogger(__name__)
 
 
 class ParsePipeline:
-    def __init__(self, stats):
+    def __init__(self, stats, portal_regions: dict[str, str]):
         self.stats = stats
+        self.portal_regions = portal_regions
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        regions = {p.id: " ".join(x for x in (p.province, p.prefecture, p.county) if x)
+                   for p in getattr(crawler.spider, "portals", [])}
+        return cls(crawler.stats, regions)
 
     def process_item(self, item):
         if not isinstance(item, Report) or item.raw_html is None:
@@ -38,6 +42,10 @@ class ParsePipeline:
             adapter[name] = value
         item.encoding = encoding
         item.minhash = to_bytes(body_minhash(item.body_text))
+        region = report_region(item.publisher, item.signed_by, item.title, self.portal_regions.get(item.portal_id))
+        if region is not None:
+            item.province, item.prefecture, item.county, item.division_code = (
+                region.province, region.prefecture, region.county, region.division_code)
         self.stats.inc_value("reports/parsed")
         self.stats.inc_value("reports/stats_cells", len(item.stats))
         return item

@@ -30,3 +30,9 @@ def stored_reports(database_url: str | None = None) -> list[db.Report]:
             select(db.Report).options(selectinload(db.Report.stats), selectinload(db.Report.urls),
                                       selectinload(db.Report.checks), selectinload(db.Report.attachments))
             .order_by(db.Report.report_year.desc(), db.Report.id)))
+
+
+def verified_portals(database_url: str | None = None) -> dict[str, db.Portal]:
+    """Registry portals a crawl has reached successfully (id → what the crawl learnt)."""
+    with _session(database_url) as session:
+        return {p.id: p for p in session.scalars(select(db.Portal).where(db.Portal.verified.is_(True)))}

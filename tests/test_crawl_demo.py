@@ -45,6 +45,12 @@ def test_crawl_stores_each_report_once_with_its_page_metadata(run_crawl, session
     assert stored["南山区2020年政府信息公开工作年度报告"].report_year == 2020
     assert stored["同江市2017年政府信息公开工作年度报告"].report_year == 2017
     assert stored["南山区政府2018年度政府信息公开报告"].written_on == "2019-03-16"
+    # the region is read from the report (publisher, signature, title), not from the portal
+    nanshan = stored["南山区2020年政府信息公开工作年度报告"]
+    assert (nanshan.province, nanshan.prefecture, nanshan.county, nanshan.division_code) == (
+        "黑龙江省", "鹤岗市", "南山区", "230404")
+    assert stored["南昌高新区2018年政府信息公开工作年度报告"].province == "江西省"
+    assert stored["同江市2017年政府信息公开工作年度报告"].division_code == "230881"
 
 
 def test_gbk_pages_declared_only_in_meta_are_decoded(run_crawl, session):

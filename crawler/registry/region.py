@@ -89,3 +89,10 @@ def _value(value) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)
+
+
+def report_region(publisher: str | None, signed_by: str | None, title: str | None,
+                  portal_region: str | None = None) -> Region | None:
+    """The region a report is about: read from who published and signed it and from its title;
+    the registry portal's own region (province prefecture county) is context and fallback."""
+    return region_from_text(publisher, signed_by, title, portal_region)
