@@ -63,6 +63,7 @@ class Report:
     listing_title: str | None = None
     listing_date: str | None = None
     listing_meta: dict = field(default_factory=dict)
+    hints: dict = field(default_factory=dict)       # the family's selectors for metadata and body
     raw_html: bytes | None = None
     encoding: str | None = None
     http_status: int | None = None

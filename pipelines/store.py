@@ -81,7 +81,7 @@ class StorePipeline:
                     self._failure(session, CrawlFailure(
                         url=portal.start_url, portal_id=portal.id,
                         reason=f"portal {portal.id}: its listing yielded no report link"))
-                elif not portal.id.startswith("url:"):
+                elif not portal.id.startswith("url:") and not portal.options.get("unsupported"):
                     db.mark_portal_verified(session, portal.id, stats.get(f"reports/family/{portal.id}") or portal.family)
             counts = dict(self.counts,
                           pages_fetched=stats.get("response_received_count", 0),

@@ -38,12 +38,36 @@ def file_response(path: Path | str, url: str, encoding: str = "utf-8"):
     return HtmlResponse(url=url, body=body, encoding=encoding, request=Request(url))
 
 
+_PG_URL: str | None = None
+
+
+def _private_pg_url(base: str) -> str:
+    """A database of this test process's own on the TEST_DATABASE_URL server (created once), so
+    that test runs sharing one server never empty each other's tables."""
+    global _PG_URL
+    if _PG_URL is None:
+        from sqlalchemy.engine import make_url
+
+        from pipelines import db
+        url = make_url(db.database_url(base))
+        name = f"{url.database}_{os.getpid()}"
+        engine = db.make_engine(url.render_as_string(hide_password=False))
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        _PG_URL = url.set(database=name).render_as_string(hide_password=False)
+    return _PG_URL
+
+
 def fresh_database_url(directory: Path) -> str:
-    """An empty database: a new SQLite file, or the TEST_DATABASE_URL database emptied."""
+    """An empty database: a new SQLite file, or (TEST_DATABASE_URL set) a PostgreSQL database of
+    this process's own, emptied."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{directory / 'reports.sqlite'}"
     from pipelines import db
+    url = _private_pg_url(url) if url.startswith("postgres") else url
     engine = db.make_engine(url)
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -54,6 +78,21 @@ def fresh_database_url(directory: Path) -> str:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
     return url
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop this process's private PostgreSQL database."""
+    if _PG_URL is None:
+        return
+    from sqlalchemy.engine import make_url
+
+    from pipelines import db
+    url = make_url(_PG_URL)
+    engine = db.make_engine(url.set(database=os.environ["TEST_DATABASE_URL"].rsplit("/", 1)[1]
+                                    .split("?")[0]).render_as_string(hide_password=False))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    engine.dispose()
 
 
 @pytest.fixture

@@ -119,3 +119,12 @@ def test_missing_listing_is_a_failure_row_naming_the_portal(run_crawl, session, 
     run = session.scalars(select(db.Run)).one()
     assert run.failures == len(failures) >= 2
     assert _count(session, db.Report) == 0
+
+
+def test_unsupported_portal_is_a_failure_row_without_a_request(run_crawl, session):
+    result = run_crawl({"portal": "cn-nfra"})
+    assert result.returncode == 0
+    assert result.stats.get("downloader/request_count", 0) == 0
+    (failure,) = session.scalars(select(db.Failure)).all()
+    assert failure.portal_id == "cn-nfra" and "not supported: JavaScript-only" in failure.reason
+    assert session.get(db.Portal, "cn-nfra") is None        # never marked verified

@@ -87,8 +87,9 @@ class TrsFamily(Family):
         if count is None or current != 0:
             return []      # every static page is requested from the first one
         first = int(self.options.get("first_index") or _first_index(response, stem))
-        return [Request(urljoin(response.url, f"{stem}_{i}.{ext}"))
-                for i in range(first, count + first - 1)]
+        # lazily: a pager claiming 100,000 pages costs only what the spider's page cap takes
+        return (Request(urljoin(response.url, f"{stem}_{i}.{ext}"))
+                for i in range(first, count + first - 1))
 
     def _api_requests(self, response: Response) -> list[Request]:
         text = response.text

@@ -97,6 +97,10 @@ class ReportsSpider(scrapy.Spider):
     # --- start ----------------------------------------------------------------------------------
     async def start(self):
         for portal in self.portals:
+            if portal.options.get("unsupported"):
+                yield self._failure(portal.start_url, portal, f"portal not supported: {portal.options['unsupported']}",
+                                    None)
+                continue
             if portal.family != "auto":
                 self._families[portal.id] = family_class(portal.family)(portal.options)
             self._listing_pages[portal.id] = 1
@@ -170,7 +174,7 @@ class ReportsSpider(scrapy.Spider):
 
     # --- report pages ---------------------------------------------------------------------------
     def parse_report(self, response: Response, portal: Portal, family: str, listing_title: str,
-                     listing_date: str | None, listing_meta: dict):
+                     listing_date: str | None, listing_meta: dict, hints: dict | None = None):
         if response.status == 304:
             self.crawler.stats.inc_value("reports/not_modified")
             return
@@ -186,6 +190,7 @@ class ReportsSpider(scrapy.Spider):
             listing_title=listing_title,
             listing_date=listing_date,
             listing_meta=listing_meta or {},
+            hints=hints or {},
             raw_html=response.body,
             raw_hash=raw_hash,
             encoding=getattr(response, "encoding", None),
@@ -211,7 +216,8 @@ class ReportsSpider(scrapy.Spider):
 
     def portals_without_reports(self) -> list[Portal]:
         """Portals whose listing gave no report link at all: a silent empty crawl is a failure."""
-        return [p for p in self.portals if self._report_links.get(p.id, 0) == 0]
+        return [p for p in self.portals
+                if self._report_links.get(p.id, 0) == 0 and not p.options.get("unsupported")]
 
 
 def _listing_key(request: scrapy.Request) -> str:
