@@ -38,7 +38,6 @@ from crawler.extract.body import body_fragment
 from crawler.extract.document import join_documents
 from crawler.extract.documents import FILE_SUFFIXES, DocumentLimits, read_document
 from crawler.extract.encoding import decode_html
-from crawler.extract.similarity import body_minhash, to_bytes
 from crawler.extract.tables import tables_from_html
 from crawler.items import Report
 
@@ -207,7 +206,6 @@ class AttachmentsPipeline(FilesPipeline):
             adapter = ItemAdapter(item)
             for name in JOINED_FIELDS:
                 adapter[name] = fields.get(name)
-            item.minhash = to_bytes(body_minhash(item.body_text))   # as the parse pipeline does, on the new body
             self.crawler.stats.inc_value("reports/attachments/joined")
         return item
 

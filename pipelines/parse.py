@@ -7,7 +7,6 @@ from itemadapter import ItemAdapter
 
 from crawler.extract.encoding import decode_html
 from crawler.extract.report import parse_html
-from crawler.extract.similarity import body_minhash, to_bytes
 from crawler.items import CrawlFailure, Report
 from crawler.registry.region import report_region
 
@@ -41,7 +40,6 @@ class ParsePipeline:
         for name, value in fields.items():
             adapter[name] = value
         item.encoding = encoding
-        item.minhash = to_bytes(body_minhash(item.body_text))
         region = report_region(item.publisher, item.signed_by, item.title, self.portal_regions.get(item.portal_id))
         if region is not None:
             item.province, item.prefecture, item.county, item.division_code = (

@@ -16,7 +16,7 @@ from pathlib import Path
 from crawler.extract.documents import DocumentText, read_document, sniff_kind
 from crawler.extract.encoding import decode_html
 from crawler.extract.metadata import read_metadata_text
-from crawler.extract.report import _complete, parse_html, parse_text
+from crawler.extract.report import complete_fields, parse_html, parse_text
 from crawler.extract.title import title_from_text
 from crawler.items import REPORT_FIELDS
 
@@ -51,7 +51,7 @@ def parse_document(data: bytes, url: str) -> dict:
                                      "topic", "keywords", "validity")},
         "attachments": [],
     }
-    return _complete(fields, rest, document.tables)
+    return complete_fields(fields, rest, document.tables)
 
 
 def is_pointer_only(page_text: str, attachment_names: list[str] = ()) -> bool:
@@ -80,7 +80,7 @@ def join_documents(fields: dict, page_tables: list, documents: list[DocumentText
     joined = dict(fields)
     if not joined.get("title"):
         joined["title"] = title_from_text(readable[0].text)
-    return _complete(joined, "\n".join(t for t in texts if t.strip()), tables)
+    return complete_fields(joined, "\n".join(t for t in texts if t.strip()), tables)
 
 
 def parse_path_or_url(target: str) -> dict:

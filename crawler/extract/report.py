@@ -32,7 +32,8 @@ def _first(*values):
     return None
 
 
-def _complete(fields: dict, text: str, tables: list) -> dict:
+def complete_fields(fields: dict, text: str, tables: list) -> dict:
+    """The fields read from the body itself: signature, report year, stats, checks, body hash."""
     signed_by, signed_on = read_signature(text)
     stats = extract_stats(text, tables)
     fields.update(
@@ -68,7 +69,7 @@ def parse_html(html: str, url: str, hints: dict | None = None, listing_title: st
         "attachments": [{"url": a["url"], "name": a.get("name"), "media_type": None, "sha256": None}
                         for a in body_mod.attachment_links(html, url)],
     }
-    return _complete(fields, text, tables_from_html(fragment))
+    return complete_fields(fields, text, tables_from_html(fragment))
 
 
 def parse_text(text: str, url: str) -> dict:
@@ -81,4 +82,4 @@ def parse_text(text: str, url: str) -> dict:
                                      "topic", "keywords", "validity")},
         "attachments": [],
     }
-    return _complete(fields, rest, tables_from_text(rest))
+    return complete_fields(fields, rest, tables_from_text(rest))
