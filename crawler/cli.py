@@ -53,6 +53,16 @@ def cmd_crawl(opts) -> int:
     return 0 if stats.get("finish_reason") == "finished" else 1
 
 
+def cmd_enqueue(opts) -> int:
+    from crawler.distributed import enqueue
+    settings = _spider_args(opts.s)
+    if not (settings.get("REDIS_URL") or os.environ.get("REDIS_URL")):
+        raise CommandError("enqueue needs REDIS_URL (the shared queue of a distributed crawl)")
+    stats = enqueue(_spider_args(opts.a), settings)
+    print(f"{stats.get('scheduler/enqueued/redis', 0)} start requests queued", file=sys.stderr)
+    return 0
+
+
 def cmd_parse(opts) -> int:
     from crawler.extract.document import parse_path_or_url
     report = parse_path_or_url(opts.target)
@@ -133,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument (portal=, province=, url=, since=, until=, mode=)")
     p.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
     p.set_defaults(func=cmd_crawl)
+    p = sub.add_parser("enqueue", help="seed the shared Redis queue (REDIS_URL) with a crawl's start requests")
+    p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument, as for crawl")
+    p.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+    p.set_defaults(func=cmd_enqueue)
     p = sub.add_parser("parse", help="extract one page or document and print the report JSON")
     p.add_argument("target", metavar="PATH_OR_URL")
     p.set_defaults(func=cmd_parse)

@@ -38,6 +38,17 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")   # empty: the SQLite file data/reports.sqlite
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# Distributed crawls: with REDIS_URL set, this add-on switches to scrapy-redis (crawler/distributed.py).
+ADDONS = {"crawler.distributed.RedisAddon": 0}
+
+# Broad crawls (many portals at once), after Scrapy's broad-crawl recommendations: more threads
+# for DNS lookups, cached DNS, a scheduler queue that spreads requests over domains, few redirects.
+REACTOR_THREADPOOL_MAXSIZE = 20
+DNSCACHE_ENABLED = True
+DNS_TIMEOUT = 20
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+REDIRECT_MAX_TIMES = 5
+
 ITEM_PIPELINES = {
     "pipelines.parse.ParsePipeline": 100,      # raw page -> report fields, stats, checks
     "pipelines.attachments.AttachmentsPipeline": 150,  # attached documents joined into the report

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
-    String, Text, UniqueConstraint, create_engine, event, select,
+    String, Text, UniqueConstraint, create_engine, event, select, text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from crawler.extract.similarity import similarity
 
 DEFAULT_SQLITE_PATH = Path("data") / "reports.sqlite"
+MIGRATION_LOCK_KEY = 720_19_60          # pg_advisory_lock key held while migrating
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -230,8 +231,23 @@ def upgrade_schema(url: str | None = None) -> None:
     cfg = Config(str(root / "alembic.ini"))
     cfg.attributes["skip_logging"] = True     # the caller (Scrapy, the CLI) owns logging
     cfg.set_main_option("script_location", str(root / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
-    command.upgrade(cfg, "head")
+    url = database_url(url)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if not url.startswith("postgresql"):
+        command.upgrade(cfg, "head")
+        return
+    # several crawler processes may start at once: one migrates, the others wait for it
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                command.upgrade(cfg, "head")
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -215,7 +215,10 @@ class ReportsSpider(scrapy.Spider):
         return CrawlFailure(url=url, reason=reason, portal_id=portal.id, status=status)
 
     def portals_without_reports(self) -> list[Portal]:
-        """Portals whose listing gave no report link at all: a silent empty crawl is a failure."""
+        """Portals whose listing gave no report link at all: a silent empty crawl is a failure.
+        (Not known in distributed mode: another worker may have read the listing.)"""
+        if self.distributed:
+            return []
         return [p for p in self.portals
                 if self._report_links.get(p.id, 0) == 0 and not p.options.get("unsupported")]
 
