@@ -42,47 +42,69 @@ class StorePipeline:
         with self.Session() as session:
             self.run_id = db.start_run(session, getattr(spider, "mode", "nightly"),
                                        [p.id for p in getattr(spider, "portals", [])])
+        from twisted.python.threadpool import ThreadPool
+        self.pool = ThreadPool(minthreads=1, maxthreads=1, name="reports-store")
+        self.pool.start()
 
     def process_item(self, item):
+        """Store in the pipeline's own database thread (one, so SQLite has one writer and items are
+        stored in the order they come); the reactor thread goes on downloading and parsing."""
+        from twisted.internet import reactor
+        from twisted.internet.threads import deferToThreadPool
+
+        if not isinstance(item, (Report, CrawlFailure)):
+            return item
+        deferred = deferToThreadPool(reactor, self.pool, self._store, item)
+        deferred.addCallback(self._count, item)
+        return deferred
+
+    def _store(self, item) -> str:
+        """Runs in the database thread; one transaction per item."""
         with self.Session() as session:
             if isinstance(item, CrawlFailure):
-                self._failure(session, item)
-            elif isinstance(item, Report):
-                self._report(session, item)
-        return item
+                self._record_failure(session, item)
+                return "failure"
+            fields = ItemAdapter(item).asdict()
+            try:
+                return db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw,
+                                       self.repost_similarity)
+            except Exception as exc:  # this item rolls back alone; the ones before it stay
+                logger.exception("cannot store %s", item.url)
+                self._record_failure(session, CrawlFailure(url=item.url, portal_id=item.portal_id,
+                                                           exception=type(exc).__name__,
+                                                           reason=f"store error: {exc}"))
+                return "failure"
 
-    def _report(self, session, item: Report) -> None:
-        fields = ItemAdapter(item).asdict()
-        try:
-            outcome = db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw,
-                                      self.repost_similarity)
-        except Exception as exc:  # this item rolls back alone; the ones before it stay
-            logger.exception("cannot store %s", item.url)
-            self._failure(session, CrawlFailure(url=item.url, portal_id=item.portal_id,
-                                                exception=type(exc).__name__, reason=f"store error: {exc}"))
-            return
+    def _count(self, outcome: str, item):
+        """Back in the reactor thread: the crawl stats and the run's counts."""
+        if outcome == "failure":
+            self.counts["failures"] += 1
+            self.crawler.stats.inc_value("reports/failures")
+            return item
         self.crawler.stats.inc_value(f"reports/stored/{outcome}")
         if outcome in OUTCOME_COUNTS:
             self.counts[OUTCOME_COUNTS[outcome]] += 1
         logger.info("%s report: %s (%s)", outcome, item.title, item.url)
+        return item
 
-    def _failure(self, session, failure: CrawlFailure) -> None:
-        self.counts["failures"] += 1
-        self.crawler.stats.inc_value("reports/failures")
+    def _record_failure(self, session, failure: CrawlFailure) -> None:
         db.record_failure(session, self.run_id, failure.url, failure.reason, failure.portal_id,
                           failure.status, failure.exception, failure.retries)
 
     def spider_closed(self, spider, reason):
-        stats = self.crawler.stats.get_stats()
+        self.pool.stop()          # every item's Deferred has fired before the spider closes
         with self.Session() as session:
             empty = {p.id for p in getattr(spider, "portals_without_reports", lambda: [])()}
             for portal in getattr(spider, "portals", []):
                 if portal.id in empty:
-                    self._failure(session, CrawlFailure(
+                    self._count(self._store(CrawlFailure(
                         url=portal.start_url, portal_id=portal.id,
-                        reason=f"portal {portal.id}: its listing yielded no report link"))
+                        reason=f"portal {portal.id}: its listing yielded no report link")), None)
                 elif not portal.id.startswith("url:") and not portal.options.get("unsupported"):
-                    db.mark_portal_verified(session, portal.id, stats.get(f"reports/family/{portal.id}") or portal.family)
+                    db.mark_portal_verified(session, portal.id,
+                                            self.crawler.stats.get_value(f"reports/family/{portal.id}")
+                                            or portal.family)
+            stats = self.crawler.stats.get_stats()
             counts = dict(self.counts,
                           pages_fetched=stats.get("response_received_count", 0),
                           not_modified=stats.get("downloader/response_status_count/304", 0),
