@@ -68,7 +68,9 @@ def _clean_env(home: Path) -> dict[str, str]:
 
 @pytest.fixture
 def scrapyd(tmp_path):
-    """A Scrapyd on a free loopback port, its eggs, logs and queues under tmp_path; yields its URL."""
+    """A Scrapyd on a free loopback port, its eggs, logs and queues under tmp_path; yields its URL
+    and its directory. Its jobs run with that directory as working directory, so only the egg
+    can provide the crawler and pipelines packages."""
     home = tmp_path / "scrapyd"
     home.mkdir()
     port = _free_port()
@@ -83,8 +85,9 @@ def scrapyd(tmp_path):
         "max_proc = 1\n",
         encoding="utf-8")
     url = f"http://127.0.0.1:{port}/"
-    process = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=home, env=_clean_env(home),
-                               stdout=subprocess.DEVNULL, stderr=(home / "scrapyd.err").open("wb"))
+    with (home / "scrapyd.err").open("wb") as errors:
+        process = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=home, env=_clean_env(home),
+                                   stdout=subprocess.DEVNULL, stderr=errors)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
