@@ -227,10 +227,11 @@ def upgrade_schema(url: str | None = None) -> None:
     from alembic import command
     from alembic.config import Config
 
-    root = Path(__file__).resolve().parent.parent
-    cfg = Config(str(root / "alembic.ini"))
-    cfg.attributes["skip_logging"] = True     # the caller (Scrapy, the CLI) owns logging
-    cfg.set_main_option("script_location", str(root / "migrations"))
+    from pipelines.migrations_dir import migrations_dir
+
+    cfg = Config()                              # no alembic.ini needed (it is not in a Scrapyd egg)
+    cfg.attributes["skip_logging"] = True       # the caller (Scrapy, the CLI) owns logging
+    cfg.set_main_option("script_location", str(migrations_dir()))
     url = database_url(url)
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if not url.startswith("postgresql"):

@@ -8,6 +8,7 @@ crawler.families, or "auto" to detect), start_url, allowed_domains, options
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,10 +47,18 @@ class RegistryError(ValueError):
     pass
 
 
-def load_portals(directory: Path = REGISTRY_DIR) -> list[Portal]:
+def _registry_files(directory: Path | None):
+    """The TOML files, from a directory or from the package's resources (also inside a zipped egg)."""
+    if directory is not None:
+        return sorted(directory.glob("*.toml"))
+    return sorted((f for f in resources.files(__package__).iterdir() if f.name.endswith(".toml")),
+                  key=lambda f: f.name)
+
+
+def load_portals(directory: Path | None = None) -> list[Portal]:
     portals: list[Portal] = []
     seen: set[str] = set()
-    for path in sorted(directory.glob("*.toml")):
+    for path in _registry_files(directory):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for entry in data.get("portal", []):
             entry = dict(entry)
