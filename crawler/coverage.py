@@ -4,9 +4,9 @@
 nothing rendered); `crawler.coverage_page.render_page(coverage)` turns that into one
 self-contained HTML page; `write_report(out)` does both. The figures:
 
-- reports per province × report year (the province of a report is its registry portal's;
-  reports of portals outside the registry, or crawled from a bare URL, count under
-  `UNREGISTERED`; reports without a report year are counted apart);
+- reports per province × report year (the province of a report is the one read from the report
+  itself, else its registry portal's; reports with neither count under `UNREGISTERED`; reports
+  without a report year are counted apart);
 - per portal the report years found, and the years missing within the span of years the
   database holds (its earliest to its latest report year);
 - parse outcomes, one per report (`OUTCOMES`);
@@ -100,9 +100,9 @@ def parse_outcome(table_cells: int, sentence_cells: int, attachments: int) -> st
     return OUTCOME_UNPARSED
 
 
-def _report_rows(session) -> list[tuple[int, str | None, int | None]]:
-    return list(session.execute(select(db.Report.id, db.Report.portal_id, db.Report.report_year)
-                                .order_by(db.Report.id)))
+def _report_rows(session) -> list[tuple[int, str | None, int | None, str | None]]:
+    return list(session.execute(select(db.Report.id, db.Report.portal_id, db.Report.report_year,
+                                       db.Report.province).order_by(db.Report.id)))
 
 
 def _outcomes(session, report_ids: list[int]) -> dict[str, int]:
@@ -128,7 +128,7 @@ def _checks_by_rule(session) -> tuple[dict[str, tuple[int, int]], int]:
 def _portal_years(reports, portals, span: list[int]) -> list[PortalYears]:
     registry = {p.id: p for p in portals}
     years_of: dict[str, list[int]] = defaultdict(list)
-    for _id, portal_id, year in reports:
+    for _id, portal_id, year, _province in reports:
         if portal_id:
             years_of[portal_id].append(year)
     out = []
@@ -168,11 +168,11 @@ def coverage_figures(session, portals, runs: int = LATEST_RUNS, now: datetime | 
     """Everything the coverage report shows, read from the database (`portals`: the registry)."""
     reports = _report_rows(session)
     province_of = {p.id: p.province for p in portals}
-    span = _year_span(year for _i, _p, year in reports)
+    span = _year_span(year for _i, _p, year, _pr in reports)
     by_province_year: Counter = Counter()
-    for _id, portal_id, year in reports:
+    for _id, portal_id, year, province in reports:
         if year is not None:
-            by_province_year[(province_of.get(portal_id or "", UNREGISTERED), year)] += 1
+            by_province_year[(province or province_of.get(portal_id or "", UNREGISTERED), year)] += 1
     provinces = sorted({p for p, _y in by_province_year}, key=lambda p: (p == UNREGISTERED, p))
     checks, flagged = _checks_by_rule(session)
     return Coverage(

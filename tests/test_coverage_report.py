@@ -193,3 +193,14 @@ def test_empty_database_gives_a_page_that_says_so(session):
 ])
 def test_parse_outcome(cells, expected):
     assert parse_outcome(*cells) == expected
+
+
+def test_a_reports_own_region_wins_over_its_portals(filled):
+    """Seed 004 (同江市) was crawled from no registered portal: its region read from the report
+    (黑龙江省) places it, not the unregistered bucket."""
+    with filled.begin():
+        tongjiang = filled.scalars(select(db.Report).where(db.Report.portal_id.is_(None))).one()
+        tongjiang.province = "黑龙江省"
+    coverage = coverage_figures(filled, PORTALS)
+    assert coverage.provinces == ["福建省", "黑龙江省"]
+    assert coverage.by_province_year[("黑龙江省", 2017)] == 1
