@@ -179,3 +179,23 @@ def test_text_header_with_inline_pairs():
     metadata, remaining = read_metadata_text("索引号：A-1　发布机构：某县政府\n发布日期：2019年1月5日\n某县2018年政府信息公开工作年度报告")
     assert (metadata["index_no"], metadata["publisher"], metadata["published_on"]) == ("A-1", "某县政府", "2019-01-05")
     assert remaining == "某县2018年政府信息公开工作年度报告"
+
+
+# Labels that the label search must find wherever an element's visible text starts with them.
+@pytest.mark.parametrize("html, expected", [
+    # a script inside the label: the visible text 索引号：… is what counts
+    ("<p>索<script>var x = 1;</script>引号：ABC-2021-001</p>", {"index_no": "ABC-2021-001"}),
+    # the longer label wins although the shorter one starts inside it (信息来源 / 来源)
+    ("<div><span>信息来源：平潭综合实验区管委会</span></div>", {"publisher": "平潭综合实验区管委会"}),
+    # the label is a tail after an empty element and whitespace, inside a short cell
+    ("<table><tr><td><img src='x.png'>\u3000 发布日期：2021年3月27日</td></tr></table>",
+     {"published_on": "2021-03-27"}),
+    # the label split over two elements, with its value in the next cell
+    ("<table><tr><td><b>文</b><b>号</b></td><td>岚综管〔2016〕266号</td></tr></table>",
+     {"doc_no": "岚综管〔2016〕266号"}),
+    # a label in running text is not a header label
+    ("<p>本报告统计时间：2020年1月1日至12月31日。" + "正文" * 200 + "</p>", {"published_on": None}),
+])
+def test_labels_are_found_where_an_element_starts_with_them(html, expected):
+    metadata = read_metadata(f"<html><body>{html}</body></html>")
+    assert {field: metadata[field] for field in expected} == expected

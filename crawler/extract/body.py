@@ -9,11 +9,14 @@ Pass cell_separator="\t" for a text whose whitespace-free form equals the page t
 """
 from __future__ import annotations
 
+import copy
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 # Containers that hold the report body on common CMS families (FORMATS.md §4), best first.
 BODY_SELECTORS = (
@@ -27,7 +30,7 @@ NOT_BODY_SELECTORS = ("table.xxgk_table", ".index_box", "nav", "header", "footer
 CELL_SEPARATOR = " | "
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".zip", ".rar")
 
-_DROPPED_TAGS = ("script", "style", "noscript", "template", "xml", "head", "title", "iframe", "object")
+DROPPED_TAGS = ("script", "style", "noscript", "template", "xml", "head", "title", "iframe", "object")
 _BLOCK_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "h1", "h2", "h3", "h4", "h5",
     "h6", "section", "article", "blockquote", "pre", "hr", "center", "form", "header", "footer", "nav",
@@ -36,38 +39,89 @@ _BLOCK_TAGS = frozenset({
 _MIN_BODY_CHARS = 20
 _WHITESPACE_RUN = re.compile(r"\s+")
 _ATTACHMENT_BLOCK_HINT = re.compile(r"附件|fujian|fj|attach|appendix|download|xgfj", re.I)
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
+_EXTENSION_ANYWHERE = re.compile("|".join(re.escape(extension) for extension in ATTACHMENT_EXTENSIONS), re.I)
 
 
 def parse_html(html: str) -> etree._Element:
-    """An lxml tree of a page or fragment, comments removed; tolerant of an XML encoding declaration."""
+    """An lxml tree of a page or fragment, comments removed; tolerant of an XML encoding declaration.
+
+    Plain lxml elements (the libxml2 HTML parser without lxml.html's element classes, whose
+    per-element class lookup runs Python code): read text with `text_content`."""
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html or "")
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
     if not html.strip():
-        return lxml.html.document_fromstring("<html><body></body></html>", parser=parser)
-    return lxml.html.document_fromstring(html, parser=parser)
+        html = "<html><body></body></html>"
+    tree = etree.fromstring(html, parser)
+    if tree is None:
+        raise etree.ParserError("Document is empty")
+    return tree
+
+
+def text_content(element: etree._Element) -> str:
+    """All text inside an element, scripts included (lxml.html's `text_content` for any element)."""
+    return _STRING_VALUE(element)
+
+
+def as_tree(page: str | etree._Element) -> etree._Element:
+    """The lxml tree of a page given as HTML text (parsed here) or already parsed (returned as is)."""
+    return parse_html(page) if isinstance(page, str) else page
+
+
+@lru_cache(maxsize=None)
+def css(selector: str) -> CSSSelector:
+    """A compiled CSS selector (compiling one costs more than running it on a page)."""
+    return CSSSelector(selector, translator="html")
 
 
 def visible_text(element: etree._Element) -> str:
-    """The text of an element without scripts and styles, whitespace runs collapsed, stripped."""
+    """The text of an element without scripts and styles, whitespace runs collapsed, stripped.
+
+    A block element or <br> also counts as a space, so '索引号：X<br>发布机构：Y' keeps its two
+    parts apart."""
     return collapse_whitespace("".join(_visible_pieces(element)))
 
 
-def _visible_pieces(element: etree._Element):
-    """Text pieces in order; a block element or <br> also yields a space, so '索引号：X<br>发布机构：Y'
-    keeps its two parts apart."""
+def visible_text_within(element: etree._Element, max_chars: int) -> str | None:
+    """`visible_text(element)` if it has at most max_chars characters, else None. Stops reading
+    once the text is known to be longer, so a page-sized element costs no more than a short one."""
+    pieces = _visible_pieces(element, max_chars)
+    text = None if pieces is None else collapse_whitespace("".join(pieces))
+    return None if text is None or len(text) > max_chars else text
+
+
+def _visible_pieces(element: etree._Element, max_chars: int | None = None) -> list[str] | None:
+    """Text pieces of the subtree in order (a non-recursive walk: pages nest deeply); None as soon
+    as their text is longer than max_chars. The text of a concatenation is never shorter than the
+    texts of its parts together, so the parts read so far are measured in chunks."""
     if _is_dropped(element):
-        return
-    is_block = element.tag.lower() in _BLOCK_TAGS
-    if is_block:
-        yield " "
-    if element.text:
-        yield element.text
-    for child in element:
-        yield from _visible_pieces(child)
-        if child.tail:
-            yield child.tail
-    if is_block:
-        yield " "
+        return []
+    pieces: list[str] = []
+    unmeasured_chars = measured_pieces = measured_length = 0
+    walk = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walk:
+        tag = node.tag
+        dropped = not isinstance(tag, str) or tag.lower() in DROPPED_TAGS
+        if event == "start":
+            if dropped:
+                walk.skip_subtree()
+                continue
+            if tag.lower() in _BLOCK_TAGS:
+                pieces.append(" ")
+            text = node.text
+        else:
+            if not dropped and tag.lower() in _BLOCK_TAGS:
+                pieces.append(" ")
+            text = node.tail if node is not element else None
+        if text:
+            pieces.append(text)
+            unmeasured_chars += len(text)
+            if max_chars is not None and unmeasured_chars > max_chars:
+                measured_length += len(collapse_whitespace("".join(pieces[measured_pieces:])))
+                if measured_length > max_chars:
+                    return None
+                measured_pieces, unmeasured_chars = len(pieces), 0
+    return pieces
 
 
 def collapse_whitespace(text: str) -> str:
@@ -76,47 +130,66 @@ def collapse_whitespace(text: str) -> str:
 
 def body_fragment(html: str, hints: dict | None = None) -> str:
     """The HTML of the report body container, or '' when the page has no text at all."""
-    tree = parse_html(html)
-    for element in tree.xpath("//script|//style|//noscript|//template"):
+    container = body_container(parse_html(html), hints)
+    return "" if container is None else lxml.html.tostring(container, encoding="unicode")
+
+
+def body_container(tree: etree._Element, hints: dict | None = None) -> etree._Element | None:
+    """The element that holds the report body, with scripts and page chrome removed from it.
+    Changes the tree (scripts are dropped everywhere): give it a copy to keep the page intact."""
+    for element in list(tree.iter("script", "style", "noscript", "template")):
         _drop(element)
     selectors = ((hints or {}).get("body"),) + BODY_SELECTORS if (hints or {}).get("body") else BODY_SELECTORS
     container = _first_container(tree, selectors)
     if container is None:
         container = _largest_text_block(tree)
     if container is None:
-        return ""
+        return None
     for selector in NOT_BODY_SELECTORS:
-        for element in container.cssselect(selector):
+        for element in css(selector)(container):
             if element is not container:
                 _drop(element)
-    return lxml.html.tostring(container, encoding="unicode")
+    return container
 
 
-def html_to_text(fragment: str, cell_separator: str = CELL_SEPARATOR) -> str:
-    """Visible text of an HTML fragment: one block per line, table rows as 'cell | cell | cell'."""
-    if not fragment or not fragment.strip():
-        return ""
-    tree = parse_html(fragment)
-    root = tree.find("body") if tree.find("body") is not None else tree
+def html_to_text(fragment: str | etree._Element | None, cell_separator: str = CELL_SEPARATOR) -> str:
+    """Visible text of an HTML fragment (text, or a body container, read with its tail as the
+    text form would be): one block per line, table rows as 'cell | cell | cell'."""
     lines: list[str] = []
     current: list[str] = []
-    _write_children(root, lines, current, cell_separator)
+    if fragment is None:
+        return ""
+    if isinstance(fragment, str):
+        if not fragment.strip():
+            return ""
+        tree = parse_html(fragment)
+        root = tree.find("body") if tree.find("body") is not None else tree
+        _write_children(root, lines, current, cell_separator)
+    else:
+        _write_blocks(fragment, lines, current, cell_separator)
+        if fragment.tail:
+            current.append(fragment.tail)
     _flush(lines, current)
     return "\n".join(lines)
 
 
-def attachment_links(html: str, base_url: str) -> list[dict]:
+def attachment_links(page: str | etree._Element, base_url: str,
+                     body: etree._Element | None = None) -> list[dict]:
     """[{'url', 'name'}] of document links (PDF, DOC(X), WPS, XLS(X), ET, ZIP, RAR) in the body
-    or in a 附件 block, absolute, deduplicated by URL, in page order."""
-    tree = parse_html(html)
+    or in a 附件 block, absolute, deduplicated by URL, in page order.
+
+    `page` is the HTML text or its parsed tree (left unchanged); `body` the page's body
+    container found without hints (`body_container` on a copy), when already at hand."""
+    tree = as_tree(page)
+    if body is None:
+        body = body_container(copy.deepcopy(tree) if tree is page else tree)
     base_href = tree.xpath("//base/@href")
     base = urljoin(base_url, base_href[0].strip()) if base_href else base_url
-    body_fragment_html = body_fragment(html)
-    body_hrefs = set(parse_html(body_fragment_html).xpath("//a/@href")) if body_fragment_html else set()
+    body_hrefs = set(body.xpath("descendant-or-self::a/@href")) if body is not None else set()
     links: dict[str, dict] = {}
     for anchor in tree.xpath("//a[@href]"):
         href = anchor.get("href").strip()
-        name = collapse_whitespace(anchor.text_content()) or (anchor.get("title") or "").strip()
+        name = collapse_whitespace(text_content(anchor)) or (anchor.get("title") or "").strip()
         if href.lower().startswith(("javascript:", "mailto:", "#")) or not href:
             continue
         if not (_is_document_url(href) or name.lower().endswith(ATTACHMENT_EXTENSIONS)):
@@ -132,6 +205,8 @@ def attachment_links(html: str, base_url: str) -> list[dict]:
 
 
 def _is_document_url(href: str) -> bool:
+    if "%" not in href and not _EXTENSION_ANYWHERE.search(href):
+        return False        # the path and query hold no document extension, even once decoded
     parts = urlsplit(href)
     if unquote(parts.path).lower().endswith(ATTACHMENT_EXTENSIONS):
         return True
@@ -148,7 +223,7 @@ def _in_attachment_block(anchor: etree._Element, levels: int = 3) -> bool:
         if _ATTACHMENT_BLOCK_HINT.search(marks):
             return True
         previous = element.getprevious()
-        if previous is not None and "附件" in (previous.text_content() or "")[:10]:
+        if previous is not None and "附件" in (text_content(previous) or "")[:10]:
             return True
         element = element.getparent()
     return False
@@ -165,7 +240,12 @@ def _file_name(url: str) -> str:
 def _first_container(tree: etree._Element, selectors: tuple[str, ...]) -> etree._Element | None:
     """The element with the most text among the matches of the first selector that finds text."""
     for selector in selectors:
-        matches = [(len(visible_text(element)), element) for element in tree.cssselect(selector)]
+        elements = css(selector)(tree)
+        if len(elements) == 1:      # only whether it has text: read no more than that
+            if visible_text_within(elements[0], _MIN_BODY_CHARS - 1) is None:
+                return elements[0]
+            continue
+        matches = [(len(visible_text(element)), element) for element in elements]
         matches = [(length, element) for length, element in matches if length >= _MIN_BODY_CHARS]
         if matches:
             return max(matches, key=lambda pair: pair[0])[1]
@@ -181,7 +261,7 @@ def _largest_text_block(tree: etree._Element) -> etree._Element | None:
             if not isinstance(child.tag, str) or child.tag not in ("p", "table", "span", "font", "h1", "h2", "h3"):
                 continue
             text_length = len(visible_text(child))
-            link_length = sum(len(collapse_whitespace(a.text_content())) for a in child.iter("a"))
+            link_length = sum(len(collapse_whitespace(text_content(a))) for a in child.iter("a"))
             score += text_length - 2 * link_length
         score += len(collapse_whitespace(element.text or ""))
         if score > best_score:
@@ -204,12 +284,12 @@ def _drop(element: etree._Element) -> None:
 
 
 def _is_dropped(node: etree._Element) -> bool:
-    return not isinstance(node.tag, str) or node.tag.lower() in _DROPPED_TAGS
+    return not isinstance(node.tag, str) or node.tag.lower() in DROPPED_TAGS
 
 
 def _write_blocks(element: etree._Element, lines: list[str], current: list[str], cell_separator: str) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if tag in _DROPPED_TAGS or not tag:
+    if tag in DROPPED_TAGS or not tag:
         return
     if tag == "table":
         _flush(lines, current)

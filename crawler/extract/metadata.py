@@ -10,10 +10,12 @@ header from a page flattened to text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from lxml import etree
 
-from crawler.extract.body import collapse_whitespace, parse_html, visible_text
+from crawler.extract.body import DROPPED_TAGS, as_tree, collapse_whitespace, visible_text, visible_text_within
 from crawler.extract.dates import to_iso_date
 
 METADATA_FIELDS = ("index_no", "publisher", "published_on", "written_on", "doc_no", "topic", "keywords",
@@ -48,6 +50,10 @@ _LABEL_WITH_COLON = re.compile(rf"(?:^|(?<=[\s|│]))(?P<label>{_LABEL_PATTERN})
 # the whole text is one label (a label cell), colon optional
 _LABEL_ONLY = re.compile(rf"^{_SPACES}(?P<label>{_LABEL_PATTERN}){_SPACES}{_COLON}?{_SPACES}$")
 _LINE_STARTS_WITH_LABEL = re.compile(rf"^[\s|]*(?:{_LABEL_PATTERN}){_SPACES}{_COLON}")
+# every position where a label starts (overlapping: 信息来源 and 来源); the first-character
+# class first, so that most positions fail at once
+_LABEL_START = re.compile(rf"(?=[{''.join(sorted({label[0] for label in _LABEL_TO_FIELD}))}])(?={_LABEL_PATTERN})")
+_TEXT_NODES = etree.XPath(".//text()")
 _TEMPLATE_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _HEADER_SEARCH_LINES = 10
 _MAX_LABEL_ELEMENT_CHARS = 300
@@ -60,9 +66,10 @@ def empty_metadata() -> dict:
     return dict.fromkeys(METADATA_FIELDS)
 
 
-def read_metadata(html: str) -> dict:
-    """All METADATA_FIELDS keys from a page's header; <meta> tags fill what the header lacks."""
-    tree = parse_html(html)
+def read_metadata(page: str | etree._Element) -> dict:
+    """All METADATA_FIELDS keys from a page's header (HTML text or its parsed tree, left
+    unchanged); <meta> tags fill what the header lacks."""
+    tree = as_tree(page)
     metadata = empty_metadata()
     for field, value in _pairs_from_elements(tree):
         _keep_first(metadata, field, value)
@@ -71,9 +78,9 @@ def read_metadata(html: str) -> dict:
     return metadata
 
 
-def read_meta_tags(html: str) -> dict[str, str]:
+def read_meta_tags(page: str | etree._Element) -> dict[str, str]:
     """Every <meta name=… content=…> of the page (ArticleTitle, PubDate, ColumnName, DocId …)."""
-    tree = parse_html(html)
+    tree = as_tree(page)
     return {meta.get("name"): (meta.get("content") or "").strip()
             for meta in tree.xpath("//meta[@name]") if meta.get("name")}
 
@@ -121,32 +128,78 @@ def _pairs_from_elements(tree: etree._Element):
     An element whose text starts with 'label：' and holds no smaller labelled element
     gives the pairs of its own text.
     """
+    short_texts = _ShortTexts()
+    may_hold_label = _elements_that_may_start_with_a_label(tree, short_texts)
     for element in tree.iter(*_CANDIDATE_TAGS):
-        text = visible_text(element)
-        if not text or len(text) > _MAX_LABEL_ELEMENT_CHARS:
+        if element not in may_hold_label:
+            continue
+        text = short_texts[element]
+        if not text:
             continue
         label_only = _LABEL_ONLY.match(text)
         if label_only:
-            yield field_of_label(label_only["label"]), _value_after(element)
-        elif _LABEL_WITH_COLON.match(text) and not _has_labelled_child(element):
+            yield field_of_label(label_only["label"]), _value_after(element, short_texts)
+        elif _LABEL_WITH_COLON.match(text) and not _has_labelled_child(element, short_texts):
             yield from label_value_pairs(text)
 
 
-def _value_after(label_element: etree._Element) -> str | None:
+class _ShortTexts(dict):
+    """element -> its visible text when at most _MAX_LABEL_ELEMENT_CHARS long, else None; read once."""
+
+    def __missing__(self, element: etree._Element) -> str | None:
+        text = self[element] = visible_text_within(element, _MAX_LABEL_ELEMENT_CHARS)
+        return text
+
+
+def _elements_that_may_start_with_a_label(tree: etree._Element, short_texts: _ShortTexts) -> set:
+    """The elements whose visible text can start with a label, found from the page's text instead
+    of reading every element's text.
+
+    An element's text starts where one of its text nodes starts (after whitespace), so a label at
+    its start is a label in the page's text after only whitespace in its text node; the element
+    holds that node and is short, like every element between them. An element holding a script
+    or style may show a label that the page's text splits (索<script>…</script>引号): kept too."""
+    nodes = _TEXT_NODES(tree)
+    starts = [0, *accumulate(map(len, nodes))]
+    page_text = "".join(nodes)
+    elements: set = set()
+    for match in _LABEL_START.finditer(page_text):
+        index = bisect_right(starts, match.start()) - 1
+        if page_text[starts[index]:match.start()].strip():
+            continue
+        node = nodes[index]
+        holder = node.getparent().getparent() if node.is_tail else node.getparent()
+        while holder is not None and holder not in elements and short_texts[holder] is not None:
+            elements.add(holder)
+            holder = holder.getparent()
+    for dropped in tree.iter(*DROPPED_TAGS):
+        elements.update(dropped.iterancestors())
+    return elements
+
+
+def _text_of(element: etree._Element, short_texts: _ShortTexts) -> str:
+    text = short_texts[element]
+    return visible_text(element) if text is None else text
+
+
+def _value_after(label_element: etree._Element, short_texts: _ShortTexts) -> str | None:
     """The value printed after a label element: its tail, else the next sibling that is not a label.
     A whole line (<p>, <li>) that holds only a label has an empty value."""
     tail = _clean_value(label_element.tail or "")
     if tail or label_element.tag in _LINE_TAGS:
         return tail
     sibling = label_element.getnext()
-    if sibling is None or _LABEL_ONLY.match(visible_text(sibling)):
+    if sibling is None:
         return None
-    return _clean_value(visible_text(sibling))
+    sibling_text = _text_of(sibling, short_texts)
+    if _LABEL_ONLY.match(sibling_text):
+        return None
+    return _clean_value(sibling_text)
 
 
-def _has_labelled_child(element: etree._Element) -> bool:
-    return any(_LABEL_WITH_COLON.match(visible_text(child)) or _LABEL_ONLY.match(visible_text(child))
-               for child in element if isinstance(child.tag, str))
+def _has_labelled_child(element: etree._Element, short_texts: _ShortTexts) -> bool:
+    return any(_LABEL_WITH_COLON.match(text) or _LABEL_ONLY.match(text)
+               for text in (_text_of(child, short_texts) for child in element if isinstance(child.tag, str)))
 
 
 def _pairs_from_meta_tags(tree: etree._Element):

@@ -6,6 +6,7 @@ them on the item. Nothing here does I/O.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 
@@ -26,7 +27,11 @@ def body_hash(text: str) -> str:
 
 
 def _first(*values):
+    """The first value that is neither None nor ''; a callable is called when reached (work
+    that an earlier value makes unnecessary is not done)."""
     for value in values:
+        if callable(value):
+            value = value()
         if value not in (None, ""):
             return value
     return None
@@ -50,14 +55,16 @@ def complete_fields(fields: dict, text: str, tables: list) -> dict:
 
 def parse_html(html: str, url: str, hints: dict | None = None, listing_title: str | None = None,
                listing_date: str | None = None, listing_meta: dict | None = None) -> dict:
-    """A report page (HTML text already decoded) -> the report's fields."""
-    meta = read_metadata(html)
+    """A report page (HTML text already decoded) -> the report's fields. The page is parsed once;
+    the body is cut from a copy of the tree, so header, title and links are read from the page as served."""
+    page = body_mod.parse_html(html)
+    meta = read_metadata(page)
     listing_meta = listing_meta or {}
-    fragment = body_mod.body_fragment(html, hints)
-    text = body_mod.html_to_text(fragment)
+    body = body_mod.body_container(copy.deepcopy(page), hints)
+    body_without_hints = body if not (hints or {}).get("body") else None
     fields = {
         "url": url,
-        "title": _first(listing_meta.get("title"), meta.get("title"), read_title(html), listing_title),
+        "title": _first(listing_meta.get("title"), meta.get("title"), lambda: read_title(page), listing_title),
         "index_no": _first(listing_meta.get("index_no"), meta.get("index_no")),
         "publisher": _first(listing_meta.get("publisher"), meta.get("publisher")),
         "published_on": _first(listing_meta.get("published_on"), meta.get("published_on"), listing_date),
@@ -67,9 +74,9 @@ def parse_html(html: str, url: str, hints: dict | None = None, listing_title: st
         "keywords": _first(listing_meta.get("keywords"), meta.get("keywords")),
         "validity": meta.get("validity"),
         "attachments": [{"url": a["url"], "name": a.get("name"), "media_type": None, "sha256": None}
-                        for a in body_mod.attachment_links(html, url)],
+                        for a in body_mod.attachment_links(page, url, body_without_hints)],
     }
-    return complete_fields(fields, text, tables_from_html(fragment))
+    return complete_fields(fields, body_mod.html_to_text(body), tables_from_html(body))
 
 
 def parse_text(text: str, url: str) -> dict:

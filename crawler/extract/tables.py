@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.extract.numbers import clean_cell_text, is_figure_or_blank
 
@@ -198,6 +199,7 @@ def tables_from_text(text: str) -> list[Table]:
 
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "section",
                "article", "blockquote", "pre", "center", "span", "strong", "b", "font"}
+_CAPTION_BLOCK_TAGS = _BLOCK_TAGS - {"span", "strong", "b", "font"}
 
 
 def _cell_text(cell) -> str:
@@ -261,36 +263,78 @@ def _grid(table) -> list[list[str]]:
     return [row for row in rows if any(row)]
 
 
-def _html_caption(table) -> str:
-    """The nearest non-empty text before the table, outside other tables' cells."""
+def _html_caption(table, scope) -> str:
+    """The nearest non-empty text before the table inside `scope` (the fragment or page read),
+    outside other tables' cells."""
     caption_el = table.find("caption")
-    if caption_el is not None and clean_cell_text(caption_el.text_content()):
-        return clean_cell_text(caption_el.text_content())
-    for text in reversed(table.xpath("preceding::text()[normalize-space()]")[-12:]):
+    if caption_el is not None and clean_cell_text(_string_value(caption_el)):
+        return clean_cell_text(_string_value(caption_el))
+    outside = scope.getparent()
+    for text in _texts_before(table, scope):
         parent = text.getparent()
         if parent is None or parent.tag in ("script", "style"):
             continue
         block = parent
-        while block is not None and block.tag not in _BLOCK_TAGS - {"span", "strong", "b", "font"}:
+        while block is not None and block.tag not in _CAPTION_BLOCK_TAGS:
             block = block.getparent()
+            if block is outside:
+                block = None
         if block is None or block.tag in ("td", "th"):
             block = parent
-        cleaned = clean_cell_text(block.text_content() if block is not None else str(text))
+        cleaned = clean_cell_text(_string_value(block) if block is not None else str(text))
         if cleaned:
             return cleaned[-200:]
     return ""
 
 
-def tables_from_html(html: str) -> list[Table]:
-    """Every <table> in an HTML page or fragment, in document order."""
+def _string_value(element) -> str:
+    """All text inside an element (lxml.html's text_content, for any lxml element)."""
+    return _string_xpath()(element)
+
+
+@lru_cache(maxsize=1)
+def _string_xpath():
+    from lxml import etree
+    return etree.XPath("string()", smart_strings=False)
+
+
+def _texts_before(table, scope, count: int = 12) -> list:
+    """The last `count` non-blank text nodes before the table inside scope, nearest first."""
+    texts = []
+    for text in reversed(table.xpath("preceding::text()[normalize-space()][position() <= $count]", count=count)):
+        owner = text.getparent()
+        container = owner.getparent() if text.is_tail else owner
+        if not _is_inside(container, scope):
+            break
+        texts.append(text)
+    return texts
+
+
+def _is_inside(element, scope) -> bool:
+    while element is not None:
+        if element is scope:
+            return True
+        element = element.getparent()
+    return False
+
+
+def tables_from_html(html) -> list[Table]:
+    """Every <table> in an HTML page or fragment (its text, or an element: its subtree is read
+    as if it were the fragment), in document order."""
     import lxml.html
 
-    if not html or not html.strip():
+    if html is None:
         return []
-    root = lxml.html.fromstring(html)          # a whole page or a fragment alike
+    if isinstance(html, str):
+        if not html.strip():
+            return []
+        root = lxml.html.fromstring(html)          # a whole page or a fragment alike
+        scope = root.getroottree().getroot()
+    else:
+        root = scope = html
     tables = []
     for table in root.iter("table"):
         rows = _grid(table)
         if rows:
-            tables.append(Table(rows=rows, caption=_html_caption(table)))
+            tables.append(Table(rows=rows, caption=_html_caption(table, scope)))
     return tables

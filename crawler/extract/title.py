@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.body import collapse_whitespace, parse_html, visible_text
+from lxml import etree
+
+from crawler.extract.body import as_tree, collapse_whitespace, css, visible_text
 from crawler.extract.dates import chinese_numerals_to_digits
 from crawler.extract.metadata import read_metadata_text
 
@@ -65,15 +67,16 @@ def report_year(title: str | None, text: str = "") -> int | None:
     return None
 
 
-def read_title(html: str) -> str | None:
-    """The title of a detail page: <meta name=ArticleTitle>, else the visible headline,
-    else <title> without the site suffix ('…_政府信息公开年报_平潭综合实验区党工委管委会')."""
-    tree = parse_html(html)
+def read_title(page: str | etree._Element) -> str | None:
+    """The title of a detail page (HTML text or its parsed tree, left unchanged):
+    <meta name=ArticleTitle>, else the visible headline, else <title> without the site
+    suffix ('…_政府信息公开年报_平潭综合实验区党工委管委会')."""
+    tree = as_tree(page)
     for content in tree.xpath("//meta[@name='ArticleTitle']/@content"):
         if content.strip():
             return collapse_whitespace(content)
     for selector in _HEADLINE_SELECTORS:
-        for element in tree.cssselect(selector):
+        for element in css(selector)(tree):
             text = visible_text(element)
             if 4 <= len(text) <= _MAX_TITLE_CHARS * 2:
                 return text
