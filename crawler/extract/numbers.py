@@ -16,6 +16,9 @@ UNITS = ("人次", "万元", "元", "条", "件", "次", "篇", "个", "人", "�
 
 _BLANK_MARKS = {"", "-", "－", "—", "——", "–", "/", "／", "\\", "无"}
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+_SPACE_RUN = re.compile(r"[\s\u00a0\u3000]+")
+_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+_FULL_WIDTH_FIGURES = str.maketrans({ch: unicodedata.normalize("NFKC", ch) for ch in "０１２３４５６７８９＋－，．"})
 _UNIT_SUFFIX = re.compile(r"^(.*?\d)\s*(" + "|".join(UNITS) + r")$")
 
 
@@ -29,14 +32,13 @@ def clean_cell_text(text: str | None) -> str:
     if not text:
         return ""
     text = text.replace("\u200b", "").replace("\ufeff", "")
-    text = re.sub(r"[\s\u00a0\u3000]+", " ", text).strip()
-    return re.sub(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])", "", text)
+    text = _SPACE_RUN.sub(" ", text).strip()
+    return _SPACE_BETWEEN_CJK.sub("", text) if " " in text else text
 
 
 def _ascii_digits(text: str) -> str:
     """Full-width digits, signs, commas and dots as ASCII (NFKC), nothing else."""
-    return "".join(unicodedata.normalize("NFKC", ch) if ch in "０１２３４５６７８９＋－，．" else ch
-                   for ch in text)
+    return text.translate(_FULL_WIDTH_FIGURES)
 
 
 def split_value(text: str | None) -> tuple[int | float | None, str | None]:
