@@ -64,7 +64,7 @@ class StorePipeline:
             if isinstance(item, CrawlFailure):
                 self._record_failure(session, item)
                 return "failure"
-            fields = ItemAdapter(item).asdict()
+            fields = dict(ItemAdapter(item))     # asdict() would deep-copy the raw page and the cells
             try:
                 return db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw,
                                        self.repost_similarity)

@@ -131,3 +131,24 @@ def test_listing_markup_change_is_a_failure_naming_the_portal(run_crawl, session
     assert [f.portal_id for f in failures] == ["demo-nanshan"]
     assert "demo-nanshan" in failures[0].reason and "no report link" in failures[0].reason
     assert run.failures == 1
+
+
+def test_minhash_signatures_are_stable_and_measure_overlap():
+    """Signatures are stored and compared across runs: the same text gives the same bytes in every
+    process, a re-wrapped copy with another date line is near 1, another report near 0."""
+    import subprocess
+    import sys
+
+    from crawler.extract.similarity import body_minhash, similarity, to_bytes
+    from tests.conftest import SEEDS
+    text = (SEEDS / "001_3b10d53d6ce3f43f.txt").read_text(encoding="utf-8")
+    here = to_bytes(body_minhash(text)).hex()
+    code = ("import sys; from crawler.extract.similarity import body_minhash, to_bytes; "
+            "print(to_bytes(body_minhash(sys.stdin.read())).hex())")
+    there = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True,
+                           env={"PYTHONHASHSEED": "123", "PATH": ""}, cwd=str(SEEDS.parent.parent.parent)).stdout.strip()
+    assert here == there
+    rewrapped = text.replace("2021年1月25日", "2021年2月1日").replace("\n", "\n  ")
+    assert similarity(body_minhash(text), body_minhash(rewrapped)) > 0.95
+    other = (SEEDS / "000_3debe78227b016e7.txt").read_text(encoding="utf-8")
+    assert similarity(body_minhash(text), body_minhash(other)) < 0.2

@@ -2,6 +2,11 @@
 
 Used to recognise near-identical reposts (other page chrome, whitespace, a changed date line)
 and to measure how much of a report was copied from the same publisher's previous-year report.
+
+Shingles are the character 5-grams of the body with all whitespace removed (Chinese has no word
+spaces). Each is hashed by a polynomial over its code points, computed for all shingles at once
+with numpy, and the 32-bit hashes go to datasketch's MinHash (whose permutations do the rest):
+the same text gives the same signature in every process, so signatures can be stored.
 """
 from __future__ import annotations
 
@@ -13,19 +18,34 @@ from datasketch import LeanMinHash, MinHash
 NUM_PERM = 128
 SHINGLE = 5
 _WS = re.compile(r"\s+")
+_BASE = np.uint64(1_000_003)
+_MASK32 = np.uint64(0xFFFFFFFF)
 
 
-def shingles(text: str, size: int = SHINGLE) -> set[str]:
-    """Character n-grams of the text with all whitespace removed (Chinese has no word spaces)."""
+def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
+    """The distinct 32-bit hashes of the text's character `size`-grams (whitespace removed)."""
     compact = _WS.sub("", text or "")
-    if len(compact) <= size:
-        return {compact} if compact else set()
-    return {compact[i:i + size] for i in range(len(compact) - size + 1)}
+    codes = np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if codes.size == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if codes.size < size:
+        size = codes.size
+    count = codes.size - size + 1
+    hashes = np.zeros(count, dtype=np.uint64)
+    for k in range(size):                     # wraps mod 2**64, as a polynomial hash may
+        hashes = hashes * _BASE + codes[k:k + count]
+    return np.unique(hashes & _MASK32)
+
+
+def _identity(value):
+    return value
 
 
 def body_minhash(text: str) -> LeanMinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1)
-    m.update_batch([s.encode("utf-8") for s in shingles(text)])
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_identity)   # the shingles come hashed
+    hashes = shingle_hashes(text)
+    if hashes.size:
+        m.update_batch(hashes)
     return LeanMinHash(m)
 
 

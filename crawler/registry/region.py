@@ -39,6 +39,14 @@ def region_from_text(*texts: str | None) -> Region | None:
 
 
 def _recognise(text: str, umap: dict[str, str]) -> Region | None:
+    return _recognise_cached(text, tuple(sorted(umap.items())))
+
+
+@lru_cache(maxsize=4096)
+def _recognise_cached(text: str, umap_items: tuple[tuple[str, str], ...]) -> Region | None:
+    """cpca's answer for one text (a pandas round trip of ~2 ms): a portal's reports repeat their
+    publisher, signature and portal region, so answers are kept."""
+    umap = dict(umap_items)
     cpca = _cpca()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
