@@ -93,17 +93,8 @@ def fresh_sqlite(workdir: Path) -> str:
 def bench_postgres(server_url: str) -> str:
     """A database of the bench's own on that PostgreSQL server (`<name>_bench`), created empty:
     the tests' database is shared with test runs and must not be emptied under them."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
     from pipelines import db
-    url = make_url(db.database_url(server_url))
-    name = f"{url.database}_bench"
-    engine = db.make_engine(url.render_as_string(hide_password=False))
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    return db.empty_sibling_database(server_url, "bench")
 
 
 def large_run(reports: int, database_url: str, workdir: Path) -> dict:

@@ -222,6 +222,20 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def empty_sibling_database(server_url: str, suffix: str) -> str:
+    """A new, empty PostgreSQL database `<name>_<suffix>` on the server of `server_url`
+    (dropped first if it exists); its URL. For runs that must not share a database."""
+    from sqlalchemy.engine import make_url
+    url = make_url(database_url(server_url))
+    name = f"{url.database}_{suffix}"
+    engine = make_engine(url.render_as_string(hide_password=False))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def upgrade_schema(url: str | None = None) -> None:
     """Bring the database to the newest migration (`alembic upgrade head`)."""
     from alembic import command

@@ -46,17 +46,8 @@ def _private_pg_url(base: str) -> str:
     that test runs sharing one server never empty each other's tables."""
     global _PG_URL
     if _PG_URL is None:
-        from sqlalchemy.engine import make_url
-
         from pipelines import db
-        url = make_url(db.database_url(base))
-        name = f"{url.database}_{os.getpid()}"
-        engine = db.make_engine(url.render_as_string(hide_password=False))
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        _PG_URL = url.set(database=name).render_as_string(hide_password=False)
+        _PG_URL = db.empty_sibling_database(base, str(os.getpid()))
     return _PG_URL
 
 
