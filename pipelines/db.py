@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData,
+    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
     String, Text, UniqueConstraint, create_engine, event, select, text,
 )
 from sqlalchemy.engine import Engine
@@ -46,6 +46,11 @@ class Report(Base):
     """A report: one row per (publisher, report year, title) identity, whatever its URLs."""
 
     __tablename__ = "reports"
+    # the lookups of store_report: two equality terms each, so that the planner (SQLite without
+    # ANALYZE statistics included) never falls back to the few-valued report_year index, which
+    # made every insert scan a whole year of reports
+    __table_args__ = (Index("ix_reports_publisher_key_year", "publisher_key", "report_year"),
+                      Index("ix_reports_body_hash_year", "body_hash", "report_year"))
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)   # the URL it was first stored from
     portal_id: Mapped[str | None] = mapped_column(String(100), index=True)
