@@ -8,12 +8,10 @@ crawler.families, or "auto" to detect), start_url, allowed_domains, options
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
-
-REGISTRY_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
