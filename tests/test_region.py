@@ -29,3 +29,22 @@ def test_the_first_text_that_names_a_place_wins():
 
 def test_no_place_no_region():
     assert region_from_text("办公室", None, "") is None
+
+
+@pytest.mark.parametrize("text", ["鹤岗市南山区人民政府办公室", "南山区人民政府", "邯郸市教育局", "办公室",
+                                  "平潭综合实验区管委会办公室", "大兴安岭地区松岭区", ""])
+def test_the_record_read_is_cpcas_public_answer(text):
+    """region.py reads cpca's per-text record without its DataFrame wrapper (for speed): the
+    record must stay what the public `cpca.transform` answers, on this pinned cpca."""
+    import math
+    import cpca
+
+    from crawler.registry.region import _cpca
+
+    umap = {"南山区": "230404"}
+    row = cpca.transform([text], umap=umap).iloc[0]
+    record = _cpca()._get_one_addr(text, False, umap)
+    for column in ("省", "市", "区", "adcode"):
+        expected = row[column]
+        expected = None if expected is None or (isinstance(expected, float) and math.isnan(expected)) else expected
+        assert record[column] == expected, column

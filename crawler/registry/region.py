@@ -44,13 +44,13 @@ def _recognise(text: str, umap: dict[str, str]) -> Region | None:
 
 @lru_cache(maxsize=4096)
 def _recognise_cached(text: str, umap_items: tuple[tuple[str, str], ...]) -> Region | None:
-    """cpca's answer for one text (a pandas round trip of ~2 ms): a portal's reports repeat their
-    publisher, signature and portal region, so answers are kept."""
-    umap = dict(umap_items)
-    cpca = _cpca()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        row = cpca.transform([text], umap=umap).iloc[0]
+    """cpca's answer for one text; a portal's reports repeat their publisher, signature and portal
+    region, so answers are kept.
+
+    `cpca.transform` wraps one `_get_one_addr` record per text in a pandas DataFrame (~2 ms a call,
+    the largest per-report cost of a crawl after parsing); the record itself is read here. cpca is
+    pinned (requirements.txt) and tests/test_region.py checks this against `transform`."""
+    row = _cpca()._get_one_addr(text, False, dict(umap_items))
     province, prefecture, county, code = (_value(row[k]) for k in ("省", "市", "区", "adcode"))
     if not province or not code:
         return None
