@@ -7,6 +7,7 @@ import logging
 
 from itemadapter import ItemAdapter
 from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.items import CrawlFailure, Report
 from pipelines import db
@@ -46,17 +47,17 @@ class StorePipeline:
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name="reports-store")
         self.pool.start()
 
-    def process_item(self, item):
+    async def process_item(self, item):
         """Store in the pipeline's own database thread (one, so SQLite has one writer and items are
-        stored in the order they come); the reactor thread goes on downloading and parsing."""
+        stored in the order they come); the reactor thread goes on downloading and parsing.
+        A coroutine, as Scrapy 2.13+ wants: a returned Deferred costs a deprecation warning per item."""
         from twisted.internet import reactor
         from twisted.internet.threads import deferToThreadPool
 
         if not isinstance(item, (Report, CrawlFailure)):
             return item
-        deferred = deferToThreadPool(reactor, self.pool, self._store, item)
-        deferred.addCallback(self._count, item)
-        return deferred
+        outcome = await maybe_deferred_to_future(deferToThreadPool(reactor, self.pool, self._store, item))
+        return self._count(outcome, item)
 
     def _store(self, item) -> str:
         """Runs in the database thread; one transaction per item."""
