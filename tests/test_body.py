@@ -101,3 +101,22 @@ def test_no_attachments_on_the_real_pages():
     # Pingtan's 文件下载 link is filled by script (ms-attr-href); NFRA's attachment list is an empty template.
     for page in ("pingtan__report-with-tables__1.html", "nfra__detail__1.html"):
         assert attachment_links(_page(page), "https://www.pingtan.gov.cn/") == []
+
+
+@pytest.mark.parametrize("cells,line", [
+    ("<td><p>商业 </p><p> 企业</p></td><td>7</td>", "商业企业 | 7"),       # spaces at block edges go
+    ("<td><p>A</p> <p>B</p></td><td><span>1</span> <span>2</span></td>", "AB | 1 2"),
+    ("<td> 第一行<br>第二行 </td><td>&nbsp;</td><td>\u3000</td>", "第一行第二行 |  | "),
+    ("<td>总<script>x</script>计</td><td>a<noscript>b</noscript> c</td>", "总计 | a c"),
+    ("<td>外<table><tr><td>内</td><td>1</td></tr></table>表</td>", "外内 | 1表"),
+])
+def test_table_cells_read_as_by_the_block_walk(cells, line):
+    """Cells with and without the markup that the fast path leaves to the walk (blocks around
+    spaces, <br>, scripts, nested tables) give the walk's text."""
+    assert html_to_text(f"<table><tr>{cells}</tr></table>") == line
+
+
+def test_table_cell_comments_are_not_text():
+    import lxml.html
+    table = lxml.html.fromstring("<table><tr><td>1<!-- 2 -->3</td><td>x <!--y--> z</td></tr></table>")
+    assert html_to_text(table) == "13 | x z"

@@ -244,3 +244,12 @@ def test_real_pingtan_units_and_counts(real_cache):
     assert sections == {"主动公开": 22, "依申请公开": 161, "复议诉讼": 15}
     sections = Counter(c["section"] for c in real_cache["pingtan__report-2023.html"])
     assert sections == {"主动公开": 10, "依申请公开": 25 * 7, "复议诉讼": 15}
+
+
+def test_long_cells_are_read_like_short_ones():
+    """Short cell texts are remembered, long ones read each time: both the same way."""
+    assert split_value("1" * 250) == (int("1" * 250), None)
+    assert split_value("\u00a0" * 250 + "5000元") == (5000, "元")
+    with pytest.raises(ValueError):
+        split_value("第一项" * 100)
+    assert split_value("1" * 250) == split_value("1" * 250)

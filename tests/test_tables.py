@@ -104,3 +104,22 @@ def test_real_pingtan_pre2019_tables(name, width, rows):
     (table,) = tables_from_html(real_body(name))
     assert (table.width, len(table.rows)) == (width, rows)
     assert table.rows[0][:2] == ["指标名称", "计量单位"]
+
+
+@pytest.mark.parametrize("cells,row", [
+    ("<td><p>商业</p><p> 企业</p></td><td>\u200b7\u00a0</td>", ["商业企业", "7"]),
+    ("<td>第一行<br>第二行</td><td>a<br/>b</td>", ["第一行第二行", "a b"]),
+    ("<td>总<script>x</script>计</td><td>a<style>p{}</style>b</td>", ["总计", "ab"]),
+    ("<td>1<!-- 2 -->3</td><td>x</td>", ["1 2 3", "x"]),      # the walk reads a comment's text
+])
+def test_html_cells_read_as_by_the_walk(cells, row):
+    """Cells with and without the markup that the fast path leaves to the walk give the walk's text."""
+    (table,) = tables_from_html(f"<table><tr>{cells}</tr></table>")
+    assert table.rows == [row]
+
+
+def test_html_spans_with_spaces_and_bad_values():
+    html = ("<table><tr><td rowspan=' 2 '>a</td><td colspan='x'>b</td><td colspan='0'>c</td></tr>"
+            "<tr><td colspan='2'>d</td></tr></table>")
+    (table,) = tables_from_html(html)
+    assert table.rows == [["a", "b", "c"], ["a", "d", "d"]]

@@ -39,7 +39,6 @@ _BLOCK_TAGS = frozenset({
 _MIN_BODY_CHARS = 20
 _WHITESPACE_RUN = re.compile(r"\s+")
 _ATTACHMENT_BLOCK_HINT = re.compile(r"附件|fujian|fj|attach|appendix|download|xgfj", re.I)
-_STRING_VALUE = etree.XPath("string()", smart_strings=False)
 _EXTENSION_ANYWHERE = re.compile("|".join(re.escape(extension) for extension in ATTACHMENT_EXTENSIONS), re.I)
 
 
@@ -59,8 +58,10 @@ def parse_html(html: str) -> etree._Element:
 
 
 def text_content(element: etree._Element) -> str:
-    """All text inside an element, scripts included (lxml.html's `text_content` for any element)."""
-    return _STRING_VALUE(element)
+    """All text inside an element, scripts included (lxml.html's `text_content` for any element):
+    its XPath string value, read by the serializer's text method (the same libxml2 content walk,
+    without setting up an XPath evaluation for each call)."""
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
 
 
 def as_tree(page: str | etree._Element) -> etree._Element:
@@ -321,15 +322,35 @@ def _flush(lines: list[str], current: list[str]) -> None:
 
 def _table_lines(table: etree._Element, cell_separator: str) -> list[str]:
     lines = []
+    plain = _holds_only_text_markup(table)
     for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-        cells = [_cell_text(cell, cell_separator) for cell in row.xpath("./td|./th")]
+        cells = [_cell_text(cell, cell_separator, plain) for cell in row.xpath("./td|./th")]
         if any(cells):
             lines.append(cell_separator.join(cells))
     return lines
 
 
-def _cell_text(cell: etree._Element, cell_separator: str) -> str:
-    """A cell on one line: its blocks joined without separators (商业</p><p>企业 -> 商业企业)."""
+def _holds_only_text_markup(table: etree._Element) -> bool:
+    """True when the table holds no nested table, no dropped element (script, style …) and no
+    comment, processing instruction or entity: then a cell's walk reads all of its text nodes in
+    document order, split only at block elements. Tag names are compared as the HTML parser
+    writes them, lower-case. One search in C per table instead of a check per cell."""
+    special = table.iterdescendants("table", *DROPPED_TAGS, etree.Comment, etree.ProcessingInstruction,
+                                    etree.Entity)
+    return next(special, None) is None
+
+
+def _cell_text(cell: etree._Element, cell_separator: str, plain: bool = False) -> str:
+    """A cell on one line: its blocks joined without separators (商业</p><p>企业 -> 商业企业).
+
+    Fast path for a cell of a table that `_holds_only_text_markup`: the walk below cuts the
+    cell's string value at block boundaries, collapses each piece and joins them without
+    separators. When the collapsed string value holds no space, no whitespace sits inside the
+    text, only at its ends, so every piece is its own text stripped and both give the same line."""
+    if plain:
+        line = collapse_whitespace(text_content(cell))
+        if " " not in line:
+            return line
     inner_lines: list[str] = []
     current: list[str] = []
     _write_children(cell, inner_lines, current, cell_separator)

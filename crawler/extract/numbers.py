@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # units printed in statistics tables, longest first so that 人次 wins over 人
 UNITS = ("人次", "万元", "元", "条", "件", "次", "篇", "个", "人", "项", "家", "场", "期")
@@ -20,6 +21,11 @@ _SPACE_RUN = re.compile(r"[\s\u00a0\u3000]+")
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 _FULL_WIDTH_FIGURES = str.maketrans({ch: unicodedata.normalize("NFKC", ch) for ch in "０１２３４５６７８９＋－，．"})
 _UNIT_SUFFIX = re.compile(r"^(.*?\d)\s*(" + "|".join(UNITS) + r")$")
+# Cell texts up to this length are read once and remembered (the readers are pure): a report's
+# tables repeat the same figures and labels (0 in most cells, a merged cell's text in every
+# position it covers) and each table parser asks about a cell more than once. A longer text,
+# a paragraph, is read each time, so the memory stays small.
+_REMEMBERED_CHARS = 200
 
 
 def clean_cell_text(text: str | None) -> str:
@@ -31,9 +37,16 @@ def clean_cell_text(text: str | None) -> str:
     """
     if not text:
         return ""
+    return _remembered_clean_text(text) if len(text) <= _REMEMBERED_CHARS else _clean_text(text)
+
+
+def _clean_text(text: str) -> str:
     text = text.replace("\u200b", "").replace("\ufeff", "")
     text = _SPACE_RUN.sub(" ", text).strip()
     return _SPACE_BETWEEN_CJK.sub("", text) if " " in text else text
+
+
+_remembered_clean_text = lru_cache(maxsize=8192)(_clean_text)
 
 
 def _ascii_digits(text: str) -> str:
@@ -47,6 +60,20 @@ def split_value(text: str | None) -> tuple[int | float | None, str | None]:
     >>> split_value("+36"), split_value("5000元"), split_value("")
     ((36, None), (5000, '元'), (None, None))
     """
+    figure = _read_figure(text)
+    if figure is None:
+        raise ValueError(f"not a figure: {text!r}")
+    return figure
+
+
+def _read_figure(text: str | None) -> tuple[int | float | None, str | None] | None:
+    """`split_value`'s reading, None when the cell is no figure."""
+    if text and len(text) > _REMEMBERED_CHARS:
+        return _figure_of(text)
+    return _remembered_figure(text)
+
+
+def _figure_of(text: str | None) -> tuple[int | float | None, str | None] | None:
     cell = _ascii_digits(clean_cell_text(text)).replace(" ", "")
     if cell in _BLANK_MARKS:
         return None, None
@@ -56,7 +83,7 @@ def split_value(text: str | None) -> tuple[int | float | None, str | None]:
         cell, unit = glued.group(1), glued.group(2)
     match = _NUMBER.match(cell)
     if not match:
-        raise ValueError(f"not a figure: {text!r}")
+        return None
     sign, whole, fraction = match.groups()
     whole = whole.replace(",", "")
     if fraction:
@@ -66,6 +93,9 @@ def split_value(text: str | None) -> tuple[int | float | None, str | None]:
     return (-value if sign == "-" else value), unit
 
 
+_remembered_figure = lru_cache(maxsize=8192)(_figure_of)
+
+
 def parse_value(text: str | None) -> int | float | None:
     """The number in a figure cell (`1,234` → 1234, `+36` → 36, blank → None)."""
     return split_value(text)[0]
@@ -73,16 +103,10 @@ def parse_value(text: str | None) -> int | float | None:
 
 def is_figure(text: str | None) -> bool:
     """True when the cell holds a number (not when it is blank)."""
-    try:
-        return split_value(text)[0] is not None
-    except ValueError:
-        return False
+    figure = _read_figure(text)
+    return figure is not None and figure[0] is not None
 
 
 def is_figure_or_blank(text: str | None) -> bool:
     """True when the cell may sit in a figure column: a number, a dash, or nothing."""
-    try:
-        split_value(text)
-        return True
-    except ValueError:
-        return False
+    return _read_figure(text) is not None
