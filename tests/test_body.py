@@ -120,3 +120,19 @@ def test_table_cell_comments_are_not_text():
     import lxml.html
     table = lxml.html.fromstring("<table><tr><td>1<!-- 2 -->3</td><td>x <!--y--> z</td></tr></table>")
     assert html_to_text(table) == "13 | x z"
+
+
+def test_page_chrome_in_the_body_is_dropped_as_its_selectors_say():
+    page = ("<html><body><div id='zoom' class='crumb'>正文开始，一段足够长的正文文字。"
+            "<nav>导航</nav>尾一<div class='x\tcrumb'>面包屑</div>尾二<div class='breadcrumbs'>留下甲</div>"
+            "<div class='a\u3000crumb'>留下乙</div><div class='xxgk_table'>留下丙</div>"
+            "<table class='xxgk_table'><tr><td>索引号</td></tr></table>"
+            "<header><p class='index_box'>头部<footer>脚</footer></p></header>尾三</div></body></html>")
+    text = html_to_text(body_fragment(page))
+    assert text.splitlines() == ["正文开始，一段足够长的正文文字。尾一尾二", "留下甲", "留下乙", "留下丙", "尾三"]
+
+
+def test_the_largest_of_several_containers_with_one_id():
+    page = ("<html><body><div id='zoom'><p>短一些的正文，短一些的正文文字。</p></div>"
+            "<div id='zoom'><p>长一些的正文，长一些的正文，长一些的正文文字。</p></div></body></html>")
+    assert html_to_text(body_fragment(page)) == "长一些的正文，长一些的正文，长一些的正文文字。"
