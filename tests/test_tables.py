@@ -123,3 +123,15 @@ def test_html_spans_with_spaces_and_bad_values():
             "<tr><td colspan='2'>d</td></tr></table>")
     (table,) = tables_from_html(html)
     assert table.rows == [["a", "b", "c"], ["a", "d", "d"]]
+
+
+def test_html_caption_is_the_nearest_text_before_the_table_inside_the_fragment():
+    html = ("<div><h3>表一 标题</h3><p>\u3000</p><!-- 注释 -->\n<table><tr><td>a</td><td>1</td></tr></table>"
+            "<div><p>段落<b>二</b></p><div><span>\t\n</span></div></div>"
+            "<div class='last'><table><tr><td>b</td><td>2</td></tr></table></div></div>")
+    first, second = tables_from_html(html)
+    assert first.caption == "表一标题"         # cell text rules: no space between CJK
+    assert second.caption == "段落二"
+    fragment = lxml.html.fromstring(html).find_class("last")[0]
+    (inner,) = tables_from_html(fragment)
+    assert inner.caption == ""        # the text before it lies outside the fragment read

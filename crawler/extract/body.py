@@ -370,7 +370,7 @@ def _table_lines(table: etree._Element, cell_separator: str) -> list[str]:
     lines = []
     plain = _holds_only_text_markup(table)
     for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-        cells = [_cell_text(cell, cell_separator, plain) for cell in row.xpath("./td|./th")]
+        cells = [_cell_text(cell, cell_separator, plain) for cell in row if cell.tag in ("td", "th")]
         if any(cells):
             lines.append(cell_separator.join(cells))
     return lines

@@ -206,7 +206,7 @@ def _cell_text(cell, plain: bool = False) -> str:
     """A cell's text without the text of tables nested in it.
 
     `plain`: the cell's table holds no markup that the walk below treats specially (see
-    `_holds_only_text_markup`); the walk then reads every text node in document order, which is
+    `_own_rows_and_plainness`); the walk then reads every text node in document order, which is
     the cell's string value: the fast path gives the same text."""
     if plain:
         return clean_cell_text(_string_value(cell))
@@ -232,21 +232,23 @@ def _cell_text(cell, plain: bool = False) -> str:
     return clean_cell_text("".join(parts))
 
 
-def _holds_only_text_markup(table) -> bool:
-    """True when nothing inside the table is read specially by `_cell_text`'s walk: no nested
-    table, <br>, script or style, no comment, processing instruction or entity (the walk reads
-    their text, the string value does not). Tag names are compared as the HTML parsers write
-    them, lower-case. One search in C per table instead of a Python walk per cell."""
+def _own_rows_and_plainness(table) -> tuple[list, bool]:
+    """The table's own <tr> (not those of tables nested in it), and whether the table is plain:
+    nothing inside it is read specially by `_cell_text`'s walk (no nested table, <br>, script or
+    style, no comment, processing instruction or entity, whose text the walk reads and the string
+    value does not). Both from one search of the table in C; tag names are compared as the HTML
+    parsers write them, lower-case."""
     from lxml import etree
-    special = table.iterdescendants("table", "br", "script", "style", etree.Comment,
-                                    etree.ProcessingInstruction, etree.Entity)
-    return next(special, None) is None
-
-
-def _own_rows(table):
-    """The <tr> of this table, not of tables nested in it."""
-    return [tr for tr in table.iter("tr")
-            if next((a for a in tr.iterancestors("table")), None) is table]
+    rows, special_tags = [], set()
+    for element in table.iterdescendants("tr", "table", "br", "script", "style", etree.Comment,
+                                         etree.ProcessingInstruction, etree.Entity):
+        if element.tag == "tr":
+            rows.append(element)
+        else:
+            special_tags.add(element.tag)
+    if "table" in special_tags:
+        rows = [tr for tr in rows if next(tr.iterancestors("table")) is table]
+    return rows, not special_tags
 
 
 def _span(cell, name: str) -> int:
@@ -264,8 +266,8 @@ def _grid(table) -> list[list[str]]:
     """Resolve rowspan/colspan: each merged cell's text repeated in every position it covers."""
     grid: dict[tuple[int, int], str] = {}
     n_rows = 0
-    plain = _holds_only_text_markup(table)
-    for r, tr in enumerate(_own_rows(table)):
+    rows, plain = _own_rows_and_plainness(table)
+    for r, tr in enumerate(rows):
         c = 0
         for cell in tr:
             if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
@@ -293,8 +295,7 @@ def _html_caption(table, scope) -> str:
     if caption_el is not None and clean_cell_text(_string_value(caption_el)):
         return clean_cell_text(_string_value(caption_el))
     outside = scope.getparent()
-    for text in _texts_before(table, scope):
-        parent = text.getparent()
+    for text, parent in _texts_before(table, scope):
         if parent is None or parent.tag in ("script", "style"):
             continue
         block = parent
@@ -323,24 +324,43 @@ def _text_serializer():
     return partial(etree.tostring, method="text", encoding="unicode", with_tail=False)
 
 
-def _texts_before(table, scope, count: int = 12) -> list:
-    """The last `count` non-blank text nodes before the table inside scope, nearest first."""
-    texts = []
-    for text in reversed(table.xpath("preceding::text()[normalize-space()][position() <= $count]", count=count)):
-        owner = text.getparent()
-        container = owner.getparent() if text.is_tail else owner
-        if not _is_inside(container, scope):
-            break
-        texts.append(text)
-    return texts
+def _texts_before(table, scope, count: int = 12):
+    """The last `count` non-blank text nodes before the table inside scope, nearest first: XPath's
+    `preceding::text()[normalize-space()]` up to the scope's start, each with the element that
+    holds it as its text or tail (what lxml's text results give as their parent).
+
+    Read by walking back from the table (previous siblings' tails and subtrees, then the parent's
+    own text, up to the scope) and stopping at the first non-blank text found: the caption is
+    usually the paragraph right before the table, while libxml2 reads the preceding axis from the
+    start of the document."""
+    found = 0
+    node = table
+    while node is not scope and found < count:
+        previous = node.getprevious()
+        if previous is None:
+            node = node.getparent()
+            if node is None:
+                return
+            texts = [(node.text, node)]
+        else:
+            node = previous
+            texts = _texts_backwards(node)
+        for text, owner in texts:
+            if text and text.strip(" \t\r\n"):       # normalize-space(): XML whitespace only
+                yield text, owner
+                found += 1
+                if found == count:
+                    return
 
 
-def _is_inside(element, scope) -> bool:
-    while element is not None:
-        if element is scope:
-            return True
-        element = element.getparent()
-    return False
+def _texts_backwards(element):
+    """(text, owner) of the element's tail and of every text in it, in reverse document order.
+    Comments and processing instructions hold no text node (their `text` is their content)."""
+    yield element.tail, element
+    for child in reversed(element):
+        yield from _texts_backwards(child)
+    if isinstance(element.tag, str):
+        yield element.text, element
 
 
 def tables_from_html(html) -> list[Table]:
