@@ -136,3 +136,11 @@ def test_the_largest_of_several_containers_with_one_id():
     page = ("<html><body><div id='zoom'><p>短一些的正文，短一些的正文文字。</p></div>"
             "<div id='zoom'><p>长一些的正文，长一些的正文，长一些的正文文字。</p></div></body></html>")
     assert html_to_text(body_fragment(page)) == "长一些的正文，长一些的正文，长一些的正文文字。"
+
+
+def test_attachment_links_resolve_against_the_first_base_with_an_href():
+    page = ("<html><head><base target='_blank'><base href=' https://files.example.gov.cn/nb/ '>"
+            "<base href='https://other.example.gov.cn/'></head><body><div id='zoom'>"
+            "<p>报告正文，报告正文，报告正文，报告正文，报告正文。</p><a>无链接.pdf</a>"
+            "<a href='表一.xls'>表一</a><a href=''>空.pdf</a></div></body></html>")
+    assert attachment_links(page, BASE) == [{"url": "https://files.example.gov.cn/nb/表一.xls", "name": "表一"}]

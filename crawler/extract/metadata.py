@@ -82,7 +82,7 @@ def read_meta_tags(page: str | etree._Element) -> dict[str, str]:
     """Every <meta name=… content=…> of the page (ArticleTitle, PubDate, ColumnName, DocId …)."""
     tree = as_tree(page)
     return {meta.get("name"): (meta.get("content") or "").strip()
-            for meta in tree.xpath("//meta[@name]") if meta.get("name")}
+            for meta in _meta_tags(tree) if meta.get("name")}
 
 
 def read_metadata_text(text: str) -> tuple[dict, str]:
@@ -130,8 +130,8 @@ def _pairs_from_elements(tree: etree._Element):
     """
     short_texts = _ShortTexts()
     may_hold_label = _elements_that_may_start_with_a_label(tree, short_texts)
-    for element in tree.iter(*_CANDIDATE_TAGS):
-        if element not in may_hold_label:
+    for element in _in_document_order(may_hold_label, tree):
+        if element.tag not in _CANDIDATE_TAGS:
             continue
         text = short_texts[element]
         if not text:
@@ -177,6 +177,29 @@ def _elements_that_may_start_with_a_label(tree: etree._Element, short_texts: _Sh
     return elements
 
 
+def _in_document_order(elements: set, tree: etree._Element) -> list:
+    """Those of the elements that lie in the tree (itself included), in the order its iterator
+    meets them: sorted by their paths of child positions from the document's root. The few
+    elements that may hold a label are sorted instead of iterating every element of the page."""
+    paths: dict = {}
+
+    def path(element) -> tuple[int, ...]:
+        climbed = []                # no recursion: pages nest deeply
+        while element not in paths:
+            parent = element.getparent()
+            if parent is None:
+                paths[element] = ()
+                break
+            climbed.append((parent, element))
+            element = parent
+        for parent, child in reversed(climbed):
+            paths[child] = paths[parent] + (parent.index(child),)
+        return paths[climbed[0][1]] if climbed else paths[element]
+
+    root = path(tree)
+    return sorted((element for element in elements if path(element)[:len(root)] == root), key=path)
+
+
 def _text_of(element: etree._Element, short_texts: _ShortTexts) -> str:
     text = short_texts[element]
     return visible_text(element) if text is None else text
@@ -202,8 +225,14 @@ def _has_labelled_child(element: etree._Element, short_texts: _ShortTexts) -> bo
                for text in (_text_of(child, short_texts) for child in element if isinstance(child.tag, str)))
 
 
+def _meta_tags(tree: etree._Element) -> list[etree._Element]:
+    """Every <meta name=…> of the document the tree belongs to (XPath's //meta[@name]), found by
+    the tree iterator, which costs less than the XPath."""
+    return [meta for meta in tree.getroottree().getroot().iter("meta") if meta.get("name") is not None]
+
+
 def _pairs_from_meta_tags(tree: etree._Element):
-    for meta in tree.xpath("//meta[@name]"):
+    for meta in _meta_tags(tree):
         field = META_TAG_FIELDS.get(meta.get("name"))
         if field:
             yield field, _clean_value(meta.get("content") or "")
