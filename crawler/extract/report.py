@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 
 from crawler.extract import body as body_mod
 from crawler.extract.checks import check_stats
@@ -18,12 +17,11 @@ from crawler.extract.stats import extract_stats
 from crawler.extract.tables import tables_from_html, tables_from_text
 from crawler.extract.title import read_title, report_year, title_from_text
 
-_WS = re.compile(r"\s+")
-
 
 def body_hash(text: str) -> str:
-    """Hash of the body text with all whitespace removed: page chrome and re-wrapping don't change it."""
-    return hashlib.sha256(_WS.sub("", text).encode("utf-8")).hexdigest()
+    """Hash of the body text with all whitespace removed: page chrome and re-wrapping don't change it.
+    (str.split() cuts at exactly the characters of the regular expression \\s, and costs less.)"""
+    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def _first(*values):
