@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract.body import attachment_links, body_fragment, collapse_whitespace, html_to_text
+from crawler.extract.body import (attachment_links, body_container, body_fragment, collapse_whitespace,
+                                  html_to_text, page_body_container, parse_html)
 from crawler.extract.report import body_hash
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -157,3 +158,23 @@ def test_whitespace_is_what_the_regular_expression_s_matches():
         if code % 97 == 0 or chr(code).isspace():
             expected = hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
             assert body_hash(text) == expected
+
+
+@pytest.mark.parametrize("inside", [
+    "",                                                  # nothing to drop: the page's own container
+    "<script>var a = 1;</script>尾",                      # a script is dropped
+    "<div class='crumb'>首页 &gt; 年报</div>尾",            # page chrome inside the container
+])
+def test_page_body_container_is_body_container_on_a_copy(inside):
+    import copy
+    from lxml import etree
+    html = (f"<html><body><div class='nav'>导航</div><div id='zoom'><p>报告正文，报告正文，报告正文。</p>{inside}"
+            "<table><tr><td>a</td><td>1</td></tr></table></div>后文</body></html>")
+    page = parse_html(html)
+    served = etree.tostring(page)
+    container = page_body_container(page)
+    assert etree.tostring(page) == served                 # the page is left as served
+    expected = body_container(copy.deepcopy(page))
+    assert html_to_text(container) == html_to_text(expected)
+    assert etree.tostring(container) == etree.tostring(expected)
+    assert (container.getroottree().getroot() is page) == (inside == "")

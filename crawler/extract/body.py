@@ -31,6 +31,8 @@ NOT_BODY_SELECTORS = ("table.xxgk_table", ".index_box", "nav", "header", "footer
 CELL_SEPARATOR = " | "
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".zip", ".rar")
 
+# dropped from the page before its body container is looked for (body_container)
+_DROPPED_BEFORE_SEARCH = ("script", "style", "noscript", "template")
 DROPPED_TAGS = ("script", "style", "noscript", "template", "xml", "head", "title", "iframe", "object")
 _BLOCK_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "h1", "h2", "h3", "h4", "h5",
@@ -165,19 +167,40 @@ def body_fragment(html: str, hints: dict | None = None) -> str:
 
 def body_container(tree: etree._Element, hints: dict | None = None) -> etree._Element | None:
     """The element that holds the report body, with scripts and page chrome removed from it.
-    Changes the tree (scripts are dropped everywhere): give it a copy to keep the page intact."""
-    for element in list(tree.iter("script", "style", "noscript", "template")):
+    Changes the tree (scripts are dropped everywhere): give it a copy to keep the page intact,
+    or use `page_body_container`."""
+    for element in list(tree.iter(*_DROPPED_BEFORE_SEARCH)):
         _drop(element)
-    selectors = ((hints or {}).get("body"),) + BODY_SELECTORS if (hints or {}).get("body") else BODY_SELECTORS
-    container = _first_container(tree, selectors)
-    if container is None:
-        container = _largest_text_block(tree)
+    container = _find_container(tree, hints)
     if container is None:
         return None
     for element in _chrome_within(container):
         if element is not container:
             _drop(element)
     return container
+
+
+def page_body_container(page: etree._Element, hints: dict | None = None) -> etree._Element | None:
+    """`body_container(copy.deepcopy(page), hints)`, the page left unchanged.
+
+    Fast path: when the page (a whole page's tree) holds no script, style, noscript or template
+    and its container no page chrome, body_container would drop nothing: the copy would be the
+    page, and the page's own container is returned without copying the page. Treat the result
+    as read-only. A page with a script usually has one in its <head>: seeing that costs little."""
+    if page.getparent() is None and next(page.iter(*_DROPPED_BEFORE_SEARCH), None) is None:
+        container = _find_container(page, hints)
+        if container is None:
+            return None
+        if all(element is container for element in _chrome_within(container)):
+            return container
+    return body_container(copy.deepcopy(page), hints)
+
+
+def _find_container(tree: etree._Element, hints: dict | None) -> etree._Element | None:
+    """The body container: the hinted selector's or a known CMS's, else the largest text block."""
+    selectors = ((hints or {}).get("body"),) + BODY_SELECTORS if (hints or {}).get("body") else BODY_SELECTORS
+    container = _first_container(tree, selectors)
+    return _largest_text_block(tree) if container is None else container
 
 
 def html_to_text(fragment: str | etree._Element | None, cell_separator: str = CELL_SEPARATOR) -> str:
@@ -210,7 +233,7 @@ def attachment_links(page: str | etree._Element, base_url: str,
     container found without hints (`body_container` on a copy), when already at hand."""
     tree = as_tree(page)
     if body is None:
-        body = body_container(copy.deepcopy(tree) if tree is page else tree)
+        body = page_body_container(tree) if tree is page else body_container(tree)
     # the tree iterator instead of XPath's //base/@href, //a[@href], descendant-or-self::a/@href:
     # the same elements in document order, found at less cost
     document = tree.getroottree().getroot()

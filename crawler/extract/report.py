@@ -6,7 +6,6 @@ them on the item. Nothing here does I/O.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 
 from crawler.extract import body as body_mod
@@ -54,11 +53,12 @@ def complete_fields(fields: dict, text: str, tables: list) -> dict:
 def parse_html(html: str, url: str, hints: dict | None = None, listing_title: str | None = None,
                listing_date: str | None = None, listing_meta: dict | None = None) -> dict:
     """A report page (HTML text already decoded) -> the report's fields. The page is parsed once;
-    the body is cut from a copy of the tree, so header, title and links are read from the page as served."""
+    the body is cut from a copy of the tree (or read from the page itself when cutting it would
+    change nothing), so header, title and links are read from the page as served."""
     page = body_mod.parse_html(html)
     meta = read_metadata(page)
     listing_meta = listing_meta or {}
-    body = body_mod.body_container(copy.deepcopy(page), hints)
+    body = body_mod.page_body_container(page, hints)
     body_without_hints = body if not (hints or {}).get("body") else None
     fields = {
         "url": url,
