@@ -135,3 +135,17 @@ def test_html_caption_is_the_nearest_text_before_the_table_inside_the_fragment()
     fragment = lxml.html.fromstring(html).find_class("last")[0]
     (inner,) = tables_from_html(fragment)
     assert inner.caption == ""        # the text before it lies outside the fragment read
+
+
+def test_html_cells_read_for_the_body_text_are_not_read_again():
+    from crawler.extract.body import html_to_text, parse_html
+    page = parse_html("<div><p>表</p><table><tr><td><p>商业</p><p>企业</p></td><td> 1 </td></tr>"
+                      "<tr><td>a<br>b</td><td>2</td></tr></table>"
+                      "<table><tr><th>x</th><td><span>3</span></td></tr></table></div>")
+    string_values: dict = {}
+    text = html_to_text(page, string_values=string_values)
+    assert text.splitlines() == ["表", "商业企业 | 1", "ab | 2", "x | 3"]
+    assert sorted(string_values.values()) == [" 1 ", "2", "3", "ab", "x", "商业企业"]
+    tables = tables_from_html(page, string_values)
+    assert tables == tables_from_html(page)
+    assert tables[0].rows[1] == ["a b", "2"]     # a <br> is a space in a table cell: walked, not shared

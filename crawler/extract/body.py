@@ -203,9 +203,13 @@ def _find_container(tree: etree._Element, hints: dict | None) -> etree._Element 
     return _largest_text_block(tree) if container is None else container
 
 
-def html_to_text(fragment: str | etree._Element | None, cell_separator: str = CELL_SEPARATOR) -> str:
+def html_to_text(fragment: str | etree._Element | None, cell_separator: str = CELL_SEPARATOR,
+                 string_values: dict | None = None) -> str:
     """Visible text of an HTML fragment (text, or a body container, read with its tail as the
-    text form would be): one block per line, table rows as 'cell | cell | cell'."""
+    text form would be): one block per line, table rows as 'cell | cell | cell'.
+
+    `string_values`, if given, receives table cell -> its string value for the cells read by
+    their string value, for `tables.tables_from_html` to read the same cells again at no cost."""
     lines: list[str] = []
     current: list[str] = []
     if fragment is None:
@@ -215,9 +219,9 @@ def html_to_text(fragment: str | etree._Element | None, cell_separator: str = CE
             return ""
         tree = parse_html(fragment)
         root = tree.find("body") if tree.find("body") is not None else tree
-        _write_children(root, lines, current, cell_separator)
+        _write_children(root, lines, current, cell_separator, string_values)
     else:
-        _write_blocks(fragment, lines, current, cell_separator)
+        _write_blocks(fragment, lines, current, cell_separator, string_values)
         if fragment.tail:
             current.append(fragment.tail)
     _flush(lines, current)
@@ -363,27 +367,29 @@ def _is_dropped(node: etree._Element) -> bool:
     return not isinstance(node.tag, str) or node.tag.lower() in DROPPED_TAGS
 
 
-def _write_blocks(element: etree._Element, lines: list[str], current: list[str], cell_separator: str) -> None:
+def _write_blocks(element: etree._Element, lines: list[str], current: list[str], cell_separator: str,
+                  string_values: dict | None) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
     if tag in DROPPED_TAGS or not tag:
         return
     if tag == "table":
         _flush(lines, current)
-        lines.extend(_table_lines(element, cell_separator))
+        lines.extend(_table_lines(element, cell_separator, string_values))
         return
     block = tag in _BLOCK_TAGS
     if block:
         _flush(lines, current)
-    _write_children(element, lines, current, cell_separator)
+    _write_children(element, lines, current, cell_separator, string_values)
     if block:
         _flush(lines, current)
 
 
-def _write_children(element: etree._Element, lines: list[str], current: list[str], cell_separator: str) -> None:
+def _write_children(element: etree._Element, lines: list[str], current: list[str], cell_separator: str,
+                    string_values: dict | None) -> None:
     if element.text:
         current.append(element.text)
     for child in element:
-        _write_blocks(child, lines, current, cell_separator)
+        _write_blocks(child, lines, current, cell_separator, string_values)
         if child.tail:
             current.append(child.tail)
 
@@ -395,11 +401,11 @@ def _flush(lines: list[str], current: list[str]) -> None:
         lines.append(line)
 
 
-def _table_lines(table: etree._Element, cell_separator: str) -> list[str]:
+def _table_lines(table: etree._Element, cell_separator: str, string_values: dict | None) -> list[str]:
     lines = []
     plain = _holds_only_text_markup(table)
     for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-        cells = [_cell_text(cell, cell_separator, plain) for cell in row if cell.tag in ("td", "th")]
+        cells = [_cell_text(cell, cell_separator, string_values, plain) for cell in row if cell.tag in ("td", "th")]
         if any(cells):
             lines.append(cell_separator.join(cells))
     return lines
@@ -415,7 +421,7 @@ def _holds_only_text_markup(table: etree._Element) -> bool:
     return next(special, None) is None
 
 
-def _cell_text(cell: etree._Element, cell_separator: str, plain: bool = False) -> str:
+def _cell_text(cell: etree._Element, cell_separator: str, string_values: dict | None, plain: bool = False) -> str:
     """A cell on one line: its blocks joined without separators (商业</p><p>企业 -> 商业企业).
 
     Fast path for a cell of a table that `_holds_only_text_markup`: the walk below cuts the
@@ -423,11 +429,14 @@ def _cell_text(cell: etree._Element, cell_separator: str, plain: bool = False) -
     separators. When the collapsed string value holds no space, no whitespace sits inside the
     text, only at its ends, so every piece is its own text stripped and both give the same line."""
     if plain:
-        line = collapse_whitespace(text_content(cell))
+        string_value = text_content(cell)
+        if string_values is not None:
+            string_values[cell] = string_value
+        line = collapse_whitespace(string_value)
         if " " not in line:
             return line
     inner_lines: list[str] = []
     current: list[str] = []
-    _write_children(cell, inner_lines, current, cell_separator)
+    _write_children(cell, inner_lines, current, cell_separator, string_values)
     _flush(inner_lines, current)
     return "".join(inner_lines)

@@ -74,7 +74,9 @@ def parse_html(html: str, url: str, hints: dict | None = None, listing_title: st
         "attachments": [{"url": a["url"], "name": a.get("name"), "media_type": None, "sha256": None}
                         for a in body_mod.attachment_links(page, url, body_without_hints)],
     }
-    return complete_fields(fields, body_mod.html_to_text(body), tables_from_html(body))
+    string_values: dict = {}       # table cell -> its string value: read once for the text and the tables
+    text = body_mod.html_to_text(body, string_values=string_values)
+    return complete_fields(fields, text, tables_from_html(body, string_values))
 
 
 def parse_text(text: str, url: str) -> dict:

@@ -202,14 +202,16 @@ _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th",
 _CAPTION_BLOCK_TAGS = _BLOCK_TAGS - {"span", "strong", "b", "font"}
 
 
-def _cell_text(cell, plain: bool = False) -> str:
+def _cell_text(cell, plain: bool = False, string_values: dict | None = None) -> str:
     """A cell's text without the text of tables nested in it.
 
     `plain`: the cell's table holds no markup that the walk below treats specially (see
     `_own_rows_and_plainness`); the walk then reads every text node in document order, which is
-    the cell's string value: the fast path gives the same text."""
+    the cell's string value: the fast path gives the same text. `string_values`: cell -> string
+    value of the cells already read (by `body.html_to_text`)."""
     if plain:
-        return clean_cell_text(_string_value(cell))
+        string_value = string_values.get(cell) if string_values else None
+        return clean_cell_text(_string_value(cell) if string_value is None else string_value)
     parts: list[str] = []
 
     def walk(node):
@@ -262,7 +264,7 @@ def _span(cell, name: str) -> int:
         return 1
 
 
-def _grid(table) -> list[list[str]]:
+def _grid(table, string_values: dict | None = None) -> list[list[str]]:
     """Resolve rowspan/colspan: each merged cell's text repeated in every position it covers."""
     grid: dict[tuple[int, int], str] = {}
     n_rows = 0
@@ -274,7 +276,7 @@ def _grid(table) -> list[list[str]]:
                 continue
             while (r, c) in grid:
                 c += 1
-            text = _cell_text(cell, plain)
+            text = _cell_text(cell, plain, string_values)
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -363,9 +365,10 @@ def _texts_backwards(element):
         yield element.text, element
 
 
-def tables_from_html(html) -> list[Table]:
+def tables_from_html(html, string_values: dict | None = None) -> list[Table]:
     """Every <table> in an HTML page or fragment (its text, or an element: its subtree is read
-    as if it were the fragment), in document order."""
+    as if it were the fragment), in document order. `string_values`: cell -> its string value,
+    for cells already read (`body.html_to_text` gives them)."""
     import lxml.html
 
     if html is None:
@@ -379,7 +382,7 @@ def tables_from_html(html) -> list[Table]:
         root = scope = html
     tables = []
     for table in root.iter("table"):
-        rows = _grid(table)
+        rows = _grid(table, string_values)
         if rows:
             tables.append(Table(rows=rows, caption=_html_caption(table, scope)))
     return tables
