@@ -8,7 +8,7 @@ Prints:
    uses its own database `<name>_bench` there); the ratio to (1);
 3. parse time per report page outside Scrapy (decode + parse_html), median and p95 of the CPU time
    (process_time: the figure is per core, whatever else the machine runs), pages/s per core;
-4. the crawler process's peak RSS at 5,000 reports, and at 50,000 with --with-50k (about an hour
+4. the crawler process's peak RSS at 5,000 reports, and at 50,000 with --with-50k (about 20 minutes
    at the measured rate, hence optional), and their ratio.
 Targets (issue 8): ratio ≥ 0.6, parse ≥ 200 pages/s per core, peak RSS < 400 MB, 50,000 ≤ 1.2 × 5,000.
 """
@@ -114,7 +114,7 @@ def large_run(reports: int, database_url: str, workdir: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=5000, help="reports of the pipeline run (default 5000)")
-    parser.add_argument("--with-50k", action="store_true", help="also crawl 50,000 reports for peak RSS (~1 h)")
+    parser.add_argument("--with-50k", action="store_true", help="also crawl 50,000 reports for peak RSS (~20 min)")
     parser.add_argument("--bench-seconds", type=int, default=20, help="duration of `scrapy bench`")
     parser.add_argument("--parse-pages", type=int, default=250)
     opts = parser.parse_args(argv)
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{big['peak_rss_mb']:.0f} MB = {big['peak_rss_mb'] / base:.2f} × the {opts.reports}-report run "
               f"(target ≤ 1.2)", flush=True)
     else:
-        print("peak RSS at 50,000 reports: not measured (pass --with-50k; about an hour)")
+        print("peak RSS at 50,000 reports: not measured (pass --with-50k; about 20 minutes)")
     return 0
 
 
