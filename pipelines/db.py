@@ -293,37 +293,39 @@ def publisher_key(fields: dict) -> str | None:
     return fields.get("signed_by") or fields.get("publisher") or None
 
 
-def _match_existing(session: Session, fields: dict, repost_similarity: float) -> tuple["Report | None", str]:
+def _match_existing(session: Session, fields: dict,
+                    repost_similarity: float) -> tuple["Report | None", str, "ReportUrl | None"]:
     """The stored report this page is, and how we know: by URL, by 索引号 on the same portal,
     by identical body, by identity (publisher, report year, title), or by a near-identical body
-    of the same publisher and report year. Never across report years or publishers."""
+    of the same publisher and report year. Never across report years or publishers.
+    Also the page's URL row: None unless matched by URL (the URL is then new)."""
     row = session.scalar(select(ReportUrl).where(ReportUrl.url == fields["url"]))
     if row is not None:
-        return row.report, "url"
+        return row.report, "url", row
     if fields.get("index_no") and fields.get("portal_id"):
         found = session.scalar(select(Report).where(Report.portal_id == fields["portal_id"],
                                                     Report.index_no == fields["index_no"]))
         if found is not None:
-            return found, "index_no"
+            return found, "index_no", None
     year, who = fields.get("report_year"), publisher_key(fields)
     found = session.scalar(select(Report).where(Report.body_hash == fields["body_hash"],
                                                 Report.report_year == year).limit(1))
     if found is not None:
-        return found, "body_hash"
+        return found, "body_hash", None
     if year is None:
-        return None, ""
+        return None, "", None
     if who and fields.get("title"):
         found = session.scalar(select(Report).where(Report.publisher_key == who, Report.report_year == year,
                                                     Report.title == fields["title"]).limit(1))
         if found is not None:
-            return found, "identity"
+            return found, "identity", None
     if fields.get("minhash"):
         same = select(Report).where(Report.report_year == year, Report.minhash.is_not(None))
         same = same.where(Report.publisher_key == who) if who else same.where(Report.title == fields.get("title"))
         for candidate in session.scalars(same.limit(50)):
             if similarity(candidate.minhash, fields["minhash"]) >= repost_similarity:
-                return candidate, "similar"
-    return None, ""
+                return candidate, "similar", None
+    return None, "", None
 
 
 def _previous_year_similarity(session: Session, report: "Report") -> None:
@@ -403,7 +405,7 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
     """
     now = utcnow()
     with session.begin():
-        report, how = _match_existing(session, fields, repost_similarity)
+        report, how, url_row = _match_existing(session, fields, repost_similarity)
         rows = _child_rows(fields)      # before any write: a bad value fails the item here
         if report is None:
             report = Report(url=fields["url"], first_seen=now, last_seen=now, version=1)
@@ -432,7 +434,6 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
                                                or fields["published_on"] < report.published_on):
                 report.url = fields["url"]
                 report.published_on = fields["published_on"]
-        url_row = session.scalar(select(ReportUrl).where(ReportUrl.url == fields["url"]))
         if url_row is None:
             url_row = ReportUrl(report=report, url=fields["url"], portal_id=fields.get("portal_id"))
             session.add(url_row)
