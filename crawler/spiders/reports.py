@@ -30,6 +30,7 @@ from crawler.families.registry import family_class
 from crawler.items import CrawlFailure, Report
 from crawler.registry import Portal, load_portals, select_portals
 from pipelines import db
+from pipelines.dedupe import seen_key
 
 # Report pages go before further listing pages. Scrapy's queue is LIFO: the listing pages a pager
 # announces, yielded after a page's report links, would be fetched first, the walk would run ahead
@@ -61,7 +62,7 @@ class ReportsSpider(scrapy.Spider):
         self.known: dict[str, db.KnownPage] = {}
         self.catch_up = False
         self._seen_listings: set[str] = set()
-        self._seen_reports: set[str] = set()
+        self._seen_reports: set[bytes] = set()     # seen_key of each report URL requested
         self.portals: list[Portal] = []
         self._families: dict[str, Family] = {}
         self._listing_pages: dict[str, int] = {}
@@ -139,9 +140,10 @@ class ReportsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("reports/links_skipped_year")
                 continue
             in_range += 1
-            if link.url in self._seen_reports:
+            key = seen_key(link.url)
+            if key in self._seen_reports:
                 continue
-            self._seen_reports.add(link.url)
+            self._seen_reports.add(key)
             known = self.known.get(link.url)
             new_links += known is None
             yield self._report_request(link, portal, family, known)
