@@ -384,9 +384,28 @@ def _replace_children(session: Session, report: "Report", rows: dict[type, list[
         if replacing:
             session.execute(delete(model).where(model.report_id == report.id),
                             execution_options={"synchronize_session": False})
-        if model_rows:     # the table's own INSERT (column names): no ORM bookkeeping per row
-            session.execute(model.__table__.insert(), [dict(row, report_id=report.id) for row in model_rows])
+        if model_rows:
+            _insert_rows(session, model.__table__, [dict(row, report_id=report.id) for row in model_rows])
     session.expire(report, ["stats", "checks", "attachments"])
+
+
+def _insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """Insert rows (dicts keyed by column name) into a table in the session's transaction.
+
+    SQLite: the table's own INSERT as one executemany (sqlite3 runs it in C). PostgreSQL: COPY
+    through psycopg, in the same transaction: psycopg 3's executemany sends one statement per row
+    (~40 µs of Python each, 17 ms of store CPU per 200-cell report in bench/; SQLAlchemy's
+    RETURNING batches and multi-row VALUES measured slower still)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    quote = connection.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def _num(value):
