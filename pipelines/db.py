@@ -374,8 +374,8 @@ def _child_rows(fields: dict) -> dict[type, list[dict]]:
 
 
 def _replace_children(session: Session, report: "Report", rows: dict[type, list[dict]], replacing: bool) -> None:
-    """Write the report's stats, checks and attachments rows (`_child_rows`) as one executemany
-    INSERT per table, after deleting its old ones.
+    """Write the report's stats, checks and attachments rows (`_child_rows`), one bulk write per
+    table (`_insert_rows`), after deleting its old ones.
 
     A report has ~200 stat cells: as ORM objects they cost ~15 ms of CPU per report (one INSERT
     per row, attribute events), the largest per-report cost of a crawl; as rows, well under 1 ms.
@@ -425,8 +425,8 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
     now = utcnow()
     with session.begin():
         report, how, url_row = _match_existing(session, fields, repost_similarity)
-        rows = _child_rows(fields)      # before any write: a bad value fails the item here
         if report is None:
+            rows = _child_rows(fields)      # before any write: a bad value fails the item here
             report = Report(url=fields["url"], first_seen=now, last_seen=now, version=1)
             _set_content(report, fields)
             session.add(report)
@@ -439,6 +439,7 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
         elif how == "url" or (how == "index_no" and report.body_hash != fields["body_hash"]):
             # revised in place (or re-issued under the same 索引号): the new content becomes the
             # current version; the old raw page stays in report_versions
+            rows = _child_rows(fields)
             report.version += 1
             report.last_seen = now
             _set_content(report, fields)
