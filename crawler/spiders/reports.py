@@ -175,7 +175,8 @@ class ReportsSpider(scrapy.Spider):
                 headers["If-Modified-Since"] = known.last_modified
             meta["handle_httpstatus_list"] = [304]
         return self._request(link.url, callback=self.parse_report, headers=headers, meta=meta,
-                             priority=REPORT_PAGE_PRIORITY, cb_kwargs={"portal": portal, "family": family.name, "listing_title": link.title,
+                             priority=REPORT_PAGE_PRIORITY,
+                             cb_kwargs={"portal": portal, "family": family.name, "listing_title": link.title,
                                         "listing_date": link.date, "listing_meta": link.meta})
 
     def _in_range(self, year: int) -> bool:
