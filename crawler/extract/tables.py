@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from crawler.extract.numbers import clean_cell_text, is_figure_or_blank
 
@@ -314,16 +314,15 @@ def _html_caption(table, scope) -> str:
 
 
 def _string_value(element) -> str:
-    """All text inside an element (lxml.html's text_content, for any lxml element): the XPath
-    string value, read by the serializer's text method (the same libxml2 content walk, without
-    setting up an XPath evaluation for each call)."""
-    return _text_serializer()(element)
+    """All text inside an element: `body.text_content`, imported when HTML is first read (the
+    table model itself needs no lxml)."""
+    return _text_content()(element)
 
 
 @lru_cache(maxsize=1)
-def _text_serializer():
-    from lxml import etree
-    return partial(etree.tostring, method="text", encoding="unicode", with_tail=False)
+def _text_content():
+    from crawler.extract.body import text_content
+    return text_content
 
 
 def _texts_before(table, scope, count: int = 12):
