@@ -24,6 +24,8 @@ TABLE_DOCS = {
     "checks": "The consistency rules a report's own figures break (see *Check rules*).",
     "attachments": "The documents (PDF, DOCX, XLS…) linked from a report page.",
     "portals": "What the crawler learnt about each registry portal (the registry itself is crawler/registry/*.toml).",
+    "report_columns": "The annual-report columns (年报栏目) of each portal, found by discovery or registered; "
+                      "nightly runs crawl them without rediscovering the portal.",
     "runs": "One row per crawl run.",
     "failures": "Every URL a run could not turn into a report, and why.",
 }
@@ -117,6 +119,28 @@ COLUMN_DOCS: dict[str, dict[str, tuple[str, str]]] = {
         "verified": ("A crawl of the portal has found reports.", "boolean"),
         "last_success_at": ("When a crawl last found reports on it.", UTC),
         "family": ("The CMS family its listings were walked with (crawler/families).", ""),
+        "home_url": ("The home page discovery started from, after redirects (another `.gov.cn` platform of the "
+                     "same region is followed and recorded here).", ""),
+        "discovered_at": ("When discovery last walked the portal for its annual-report columns.", UTC),
+        "needs_discovery": ("A remembered column failed (404, no report link, redirected home): the next run "
+                            "rediscovers the portal.", "boolean"),
+        "last_crawl_at": ("When a crawl last reached the portal.", UTC),
+        "last_outcome": ("One line: what the last crawl of the portal gave (reports found, or the failure).", ""),
+    },
+    "report_columns": {
+        "id": ("Column id.", ""),
+        "portal_id": ("Registry portal id.", ""),
+        "url": ("The column's first listing page.", ""),
+        "family": ("The CMS family detected on it (crawler/families).", ""),
+        "title": ("The column's name as the portal labels it (e.g. 政府信息公开年报).", ""),
+        "department": ("The department or township whose column it is; null for the government's own.", ""),
+        "found_via": ("The page whose link led discovery to the column; null for a registered listing.", ""),
+        "found_at": ("When the column was first found.", UTC),
+        "last_success_at": ("When a crawl last read report links from it.", UTC),
+        "last_error": ("Why the last crawl of the column failed (404, no report link, redirected home).", ""),
+        "last_error_at": ("When it failed.", UTC),
+        "reports_seen": ("Report links read from it by the last successful crawl.", "count"),
+        "active": ("False once it failed: the next run rediscovers the portal instead of crawling it.", "boolean"),
     },
     "runs": {
         "id": ("Run number (`python -m crawler failures --run N`).", ""),

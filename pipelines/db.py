@@ -165,6 +165,32 @@ class Portal(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
     family: Mapped[str | None] = mapped_column(String(40))
+    home_url: Mapped[str | None] = mapped_column(String(2048))      # where discovery landed (after redirects)
+    discovered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    needs_discovery: Mapped[bool] = mapped_column(Boolean, default=False)   # a remembered column failed
+    last_crawl_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_outcome: Mapped[str | None] = mapped_column(Text)          # one line: the last crawl's outcome
+
+
+class ReportColumn(Base):
+    """An annual-report column (年报栏目) of a portal: found by discovery or registered, remembered so
+    that nightly runs crawl it without rediscovering the portal."""
+
+    __tablename__ = "report_columns"
+    __table_args__ = (UniqueConstraint("portal_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portal_id: Mapped[str] = mapped_column(String(100), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    family: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)       # the department or township, when known
+    found_via: Mapped[str | None] = mapped_column(String(2048))   # the page whose link led here
+    found_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reports_seen: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)   # False: failed, the portal is rediscovered
 
 
 class Run(Base):
@@ -280,6 +306,7 @@ def compress(raw: bytes | None) -> bytes | None:
 
 __all__ = [
     "Base", "Report", "ReportUrl", "ReportVersion", "Stat", "CheckRow", "AttachmentRow", "Portal",
+    "ReportColumn",
     "Run", "Failure", "make_engine", "upgrade_schema", "session_factory", "database_url", "select",
     "compress", "utcnow",
 ]
