@@ -64,6 +64,7 @@ class Report:
     listing_date: str | None = None
     listing_meta: dict = field(default_factory=dict)
     hints: dict = field(default_factory=dict)       # the family's selectors for metadata and body
+    trusted_hosts: tuple[str, ...] = ()   # non-government hosts this report may come from (portal entry, -a allow_hosts=)
     raw_html: bytes | None = None
     encoding: str | None = None
     http_status: int | None = None

@@ -1,9 +1,11 @@
-"""Validate pipeline: a report without title or URL, or outside the asked year range, is dropped
-with a logged reason and counted (`reports/dropped/<reason>`)."""
+"""Validate pipeline: a report without title or URL, on a host that is no government portal and
+not trusted (crawler.hosts), or outside the asked year range, is dropped with a logged reason and
+counted (`reports/dropped/<reason>`)."""
 from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
+from crawler.hosts import host_allowed
 from crawler.items import Report
 
 
@@ -22,6 +24,9 @@ class ValidatePipeline:
             return item
         if not item.url:
             self._drop("no_url", "report without URL")
+        if not host_allowed(item.url, item.trusted_hosts):
+            self._drop("not_government_host",
+                       f"report on a host that is no government portal and not trusted: {item.url}")
         if not (item.title or "").strip():
             self._drop("no_title", f"report without title: {item.url}")
         year = item.report_year
