@@ -73,7 +73,7 @@ def test_without_record_count_the_first_api_answer_asks_for_the_rest():
     page = file_response(REAL / "pingtan__listing__1.html", PINGTAN)
     page = page.replace(body=page.body.replace(b"recordCount: '20',", b""))
     first, = TrsFamily().next_requests(page)
-    assert parse_qs(first.body.decode())["page"] == ["2"] and first.meta["trs_api_expand"]
+    assert parse_qs(first.body.decode())["page"] == ["2"] and first.meta["trs_api_asked"] == 2
     data = json.loads((FAMILIES / "trs_search_page2.json").read_text(encoding="utf-8"))
     answer = TextResponse(url=first.url, body=json.dumps({**data, "pageCount": 4}).encode(), encoding="utf-8",
                           request=Request(first.url, meta=first.meta))
@@ -134,3 +134,68 @@ def test_detail_and_report_pages_are_not_trs_listings():
     for name in ("pingtan__detail__1.html", "pingtan__report-2019.html", "handan__detail__1.html",
                  "handan__xxgk-index__1.html", "nfra__detail__1.html"):
         assert TrsFamily.recognise(file_response(REAL / name, "http://www.example.gov.cn/a/")) is None, name
+
+
+# --- a listing that might hold more is asked before it is given up (issue 13) --------------------
+
+def _pingtan(old: bytes = b"", new: bytes = b""):
+    page = file_response(REAL / "pingtan__listing__1.html", PINGTAN)
+    return page.replace(body=page.body.replace(old, new)) if old else page
+
+
+def _search_answer(request, **data) -> TextResponse:
+    return TextResponse(url=request.url, body=json.dumps(data).encode(), encoding="utf-8",
+                        headers={"Content-Type": "application/json"}, request=request)
+
+
+def _pages(requests) -> list[int]:
+    return [int(parse_qs(r.body.decode())["page"][0]) for r in requests]
+
+
+def _items(n: int) -> list[dict]:
+    return [{"doctitle": f"文{i}", "chnldocurl": f"/zwgk/202001/t20200101_{i}.htm", "docreltime": "2020-01-01"}
+            for i in range(n)]
+
+
+def test_a_record_count_of_zero_still_asks_the_first_api_page_and_its_count_gives_the_rest():
+    page = _pingtan(b"recordCount: '20',", b"recordCount: '0',")
+    first, = TrsFamily().next_requests(page)
+    assert _pages([first]) == [2]
+    assert _pages(TrsFamily().next_requests(_search_answer(first, data=_items(10), pageCount=4))) == [3, 4]
+    assert _pages(TrsFamily().next_requests(_search_answer(first, data=_items(10), total=31))) == [3, 4]
+
+
+def test_a_stale_record_count_is_extended_by_the_api_count():
+    last, = TrsFamily().next_requests(_pingtan())            # recordCount 20: page 2 is the last asked
+    more = list(TrsFamily().next_requests(_search_answer(last, data=_items(10), pageCount=3)))
+    assert _pages(more) == [3]
+    assert parse_qs(more[0].body.decode())["classsql"] == ["chnlid=1813"]
+    assert list(TrsFamily().next_requests(_search_answer(more[0], data=_items(2), pageCount=3))) == []
+
+
+def test_an_api_answer_without_a_count_asks_the_next_page_only_when_it_came_back_full():
+    last, = TrsFamily().next_requests(_pingtan(b"recordCount: '20',", b""))
+    assert _pages(TrsFamily().next_requests(_search_answer(last, data=_items(10)))) == [3]
+    assert list(TrsFamily().next_requests(_search_answer(last, data=_items(9)))) == []
+
+
+def test_a_page_count_of_one_beside_a_configured_api_still_asks_the_api():
+    # no maxStaticIndex: the static pager says one page, the listArgs name the search API
+    page = _pingtan(b"maxStaticIndex: 1,", b"")
+    page = page.replace(body=page.body.replace(b"recordCount: '20',", b"")
+                        + b"<script>var countPage = 1; var currentPage = 0;</script>")
+    assert "search API" in TrsFamily.recognise(page)
+    first, = TrsFamily().next_requests(page)
+    assert (first.url, _pages([first])) == ("https://www.pingtan.gov.cn/fjdzapp/search", [2])
+    assert first.meta["trs_api_asked"] == 2
+
+
+def test_a_static_listing_without_a_count_follows_its_next_page_link():
+    page = _html(f'<ul>{ITEM}</ul><div class="page"><a href="index_1.html">下一页</a></div>'
+                 '<script>var totalRecord = "";</script>')
+    assert [r.url.rsplit("/", 1)[1] for r in TrsFamily().next_requests(page)] == ["index_1.html"]
+    later = _html(f'<ul>{ITEM}</ul><a href="index.html">上一页</a> <a href="index_2.html">下一页</a>',
+                  "http://www.example.gov.cn/xxgk/nb/index_1.html")
+    assert [r.url.rsplit("/", 1)[1] for r in TrsFamily().next_requests(later)] == ["index_2.html"]
+    last = _html(f'<ul>{ITEM}</ul><a href="index_1.html">上一页</a>', "http://www.example.gov.cn/xxgk/nb/index_2.html")
+    assert list(TrsFamily().next_requests(last)) == []

@@ -10,6 +10,11 @@ Static-plus-API mode (TRS 海云 `list2.trsapi`, "动静结合", e.g. Pingtan): 
 static, later pages come from a POST search API (`/fjdzapp/search` on Fujian portals) with the
 `listArgs` of the pager script (channelid, classsql, sortfield) plus page and prepage; the API
 answers JSON (`data`/`docs` items with doctitle, chnldocurl/docpuburl, docreltime).
+
+A listing that might hold more is asked before it is given up: where an API is configured, a
+record count of 0, a page count of 0 or 1, or no count at all still asks the first API page, and the
+last API page asked reads the API's own count (or, without one, whether it came back full) and asks
+for the pages past it. A static listing with no count follows its rendered 下一页 link.
 """
 from __future__ import annotations
 
@@ -60,6 +65,8 @@ class TrsFamily(Family):
         text = response.text
         if API_PAGER.search(text) and ("trsapi" in text or LIST_ARGS.search(text)):
             return "TRS list2.trsapi pager (maxStaticIndex, listArgs): static page 1, search API after it"
+        if _api_configured(text):
+            return "TRS search API pager (listArgs): static pages, search API after them"
         if CREATE_PAGE_HTML.search(text):
             return "pager script createPageHTML(…)"
         has_detail_links = bool(response.css("a[href]").re(r"t\d{8}_\d+\.s?html?"))
@@ -81,10 +88,12 @@ class TrsFamily(Family):
         if _is_json(response):
             return self._api_follow_ups(response)
         text = response.text
-        if API_PAGER.search(text):
+        if _api_configured(text):
             return self._api_requests(response)
         count, current, stem, ext = _static_pager(text, response.url)
-        if count is None or current != 0:
+        if not count:      # no count (or 0) while the page may go on: its rendered 下一页 link
+            return _next_link(response, stem)
+        if current != 0:
             return []      # every static page is requested from the first one
         first = int(self.options.get("first_index") or _first_index(response, stem))
         # lazily: a pager claiming 100,000 pages costs only what the spider's page cap takes
@@ -93,7 +102,9 @@ class TrsFamily(Family):
 
     def _api_requests(self, response: Response) -> list[Request]:
         text = response.text
-        max_static = int(API_PAGER.search(text).group(1))
+        max_static = _max_static(text, response.url)
+        if _current_page(text, response.url) != 0:
+            return []      # every page, static or API, is requested from the first one
         ext = _url_ext(response.url, response.css("a[href]").re(r"t\d{8}_\d+\.(s?html?)"))
         static = [Request(urljoin(response.url, f"index_{i}.{ext}"))
                   for i in range(1, max_static)]
@@ -101,24 +112,28 @@ class TrsFamily(Family):
         prepage = int(_first(API_PREPAGE, text) or 10)
         search_url = urljoin(response.url, self.options.get("search_path") or _first(SEARCH_PATH, text)
                              or DEFAULT_SEARCH_PATH)
-        records = _first(RECORD_COUNT, text)
-        if records is None:   # page count unknown: ask for the first API page, read its count there
-            return static + [_api_request(search_url, form, max_static + 1, prepage,
-                                          {"trs_api_expand": True, "trs_api_form": form})]
-        pages = math.ceil(int(records) / prepage)
-        return static + [_api_request(search_url, form, page, prepage, {})
-                         for page in range(max_static + 1, pages + 1)]
+        records = int(_first(RECORD_COUNT, text) or 0)
+        # a count of 0, missing, or within the static pages: the first API page is asked all the same
+        last = max(math.ceil(records / prepage), max_static + 1)
+        return static + _api_pages(search_url, form, max_static + 1, last, prepage)
 
     def _api_follow_ups(self, response: Response) -> list[Request]:
-        if not response_meta(response, "trs_api_expand"):
+        """After the last API page asked: the pages past it that the API counts (or, without a
+        count, the next page when this one came back full)."""
+        asked = response_meta(response, "trs_api_asked")
+        if asked is None:
             return []
         data = json.loads(response.text)
         form = response_meta(response, "trs_api_form") or {}
-        page, prepage = int(form.get("page", 0) or 0), int(form.get("prepage", 10) or 10)
-        pages = data.get("pageCount") or data.get("pagecount") or math.ceil(
+        prepage = int(form.get("prepage", 10) or 10)
+        pages = int(data.get("pageCount") or data.get("pagecount") or 0) or math.ceil(
             int(data.get("total") or data.get("recordCount") or 0) / prepage)
         base = {k: v for k, v in form.items() if k not in ("page", "prepage")}
-        return [_api_request(response.url, base, p, prepage, {}) for p in range(page + 1, int(pages) + 1)]
+        if pages:
+            return _api_pages(response.url, base, asked + 1, pages, prepage)
+        if len(_api_links(response.text, response.url)) >= prepage:
+            return _api_pages(response.url, base, asked + 1, asked + 1, prepage)
+        return []
 
 
 # --- static pager --------------------------------------------------------------------------------
@@ -143,6 +158,15 @@ def _static_pager(text: str, url: str) -> tuple[int | None, int, str, str]:
         if per_page:
             return math.ceil(int(m.group(1)) / per_page), current, stem, ext
     return None, current, stem, ext
+
+
+def _next_link(response: Response, stem: str) -> list[Request]:
+    """The page's rendered 下一页 link to another page of the listing (`{stem}_N`), if any."""
+    for href in response.xpath("//a[normalize-space(.)='下一页' or normalize-space(.)='下页']/@href").getall():
+        m = PAGE_INDEX.search(urlsplit(href.strip()).path)
+        if m and m.group(1) == stem:
+            return [Request(urljoin(response.url, href.strip()))]
+    return []
 
 
 def _script_stem(text: str, url: str) -> tuple[str, str]:
@@ -179,6 +203,22 @@ def _url_ext(url: str, detail_exts: list[str] | None = None) -> str:
 
 # --- static-plus-API mode ------------------------------------------------------------------------
 
+def _api_configured(text: str) -> bool:
+    """The pager script names a search API: list2.trsapi's maxStaticIndex, or its listArgs."""
+    if API_PAGER.search(text) and ("trsapi" in text or LIST_ARGS.search(text)):
+        return True
+    return bool(LIST_ARGS.search(text) and ("trsapi" in text or SEARCH_PATH.search(text)))
+
+
+def _max_static(text: str, url: str) -> int:
+    """The last static page's number (from 1): maxStaticIndex, else the static pager's count, at least 1."""
+    m = API_PAGER.search(text)
+    if m:
+        return max(int(m.group(1)), 1)
+    count = _static_pager(text, url)[0]
+    return max(count or 1, 1)
+
+
 def _list_args(text: str) -> dict[str, str]:
     """The pager script's listArgs as form fields; `SiteInfo.searchId` and `"" || "x"` resolved."""
     m = LIST_ARGS.search(text)
@@ -212,9 +252,16 @@ def _js_value(expression: str, page: str) -> str | None:
     return None
 
 
+def _api_pages(url: str, form: dict[str, str], first: int, last: int, prepage: int) -> list[FormRequest]:
+    """API pages first..last; the last carries `trs_api_asked`, so that its answer decides whether
+    there is more."""
+    return [_api_request(url, form, page, prepage, {"trs_api_asked": last} if page == last else {})
+            for page in range(first, last + 1)]
+
+
 def _api_request(url: str, form: dict[str, str], page: int, prepage: int, meta: dict) -> FormRequest:
     data = {**form, "page": str(page), "prepage": str(prepage)}
-    if meta.get("trs_api_expand"):
+    if "trs_api_asked" in meta:
         meta = {**meta, "trs_api_form": data}
     return FormRequest(url, formdata=data, meta=meta,
                        headers={"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"})
