@@ -59,3 +59,35 @@ def test_page_one_asks_for_every_other_page_and_later_pages_for_none():
 def test_an_empty_column_asks_for_nothing():
     empty = _api(body=json.dumps({"total": 0, "articles": []}).encode())
     assert GkmlptFamily().links(empty) == [] and list(GkmlptFamily().next_requests(empty)) == []
+
+
+# --- a total of 0 or missing is unknown, not "nothing there" (issue 13) ---------------------------
+
+def _articles(n: int) -> list[dict]:
+    return [{"title": f"文件{i}", "url": f"http://www.szns.gov.cn/content/post_{i}.html"} for i in range(n)]
+
+
+def _answer_to(request, **data) -> TextResponse:
+    return TextResponse(url=request.url, body=json.dumps(data).encode(), encoding="utf-8",
+                        headers={"Content-Type": "application/json"}, request=request)
+
+
+def _page_numbers(requests) -> list[int]:
+    return [int(r.url.split("page=")[1].split("&")[0]) for r in requests]
+
+
+def test_a_full_first_page_without_a_total_asks_the_next_until_one_comes_back_short():
+    for missing in ({}, {"total": 0}, {"total": ""}, {"total": 1}):     # absent, zero, blank, less than the page
+        second, = GkmlptFamily().next_requests(_api(body=json.dumps({**missing, "articles": _articles(20)}).encode()))
+        assert second.url == API.replace("page=1", "page=2")
+        third, = GkmlptFamily().next_requests(_answer_to(second, articles=_articles(20)))
+        assert _page_numbers([third]) == [3]
+        assert list(GkmlptFamily().next_requests(_answer_to(third, articles=_articles(7)))) == []
+
+
+def test_a_later_page_that_counts_gives_the_pages_left():
+    second, = GkmlptFamily().next_requests(_api(body=json.dumps({"articles": _articles(20)}).encode()))
+    assert _page_numbers(GkmlptFamily().next_requests(_answer_to(second, total=75, articles=_articles(20)))) == [3, 4]
+    # the pages so asked ask for nothing more
+    fourth = Request(API.replace("page=1", "page=4"))
+    assert list(GkmlptFamily().next_requests(_answer_to(fourth, total=75, articles=_articles(15)))) == []

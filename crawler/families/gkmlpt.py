@@ -8,6 +8,9 @@ itself, so each link carries it (`ListingLink.meta`).
 
 The column: the registry option `column`, else the page URL's `#NNN`, else the column of the
 tree named like 年报/年度报告, else 0 (all documents; the report filter picks the reports).
+
+Page 1 asks for every page its `total` counts. A total of 0 or missing (or smaller than the page
+itself) is unknown, not "nothing there": while the pages come back full, the next one is asked.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from scrapy.http import Response
 
 from crawler.extract.dates import to_iso_date
 from crawler.families.base import Family, ListingLink
+from crawler.families.common import response_meta
 
 CONFIG = re.compile(r"window\._CONFIG\s*=\s*\{")
 SID = re.compile(r"['\"]?SID['\"]?\s*:\s*['\"]?(\w+)")
@@ -66,14 +70,22 @@ class GkmlptFamily(Family):
                 return []
             column = self.options.get("column") or _column(response.url, response.text)
             return [Request(_api_url(response.url, column, 1, sid))]
-        if page != 1:
-            return []      # every page is requested from the first one
+        probing = response_meta(response, "gkmlpt_per_page")
+        if page != 1 and not probing:
+            return []      # every counted page is requested from the first one
         data = json.loads(response.text)
-        per_page = len(data.get("articles") or []) or 1
-        pages = math.ceil(int(data.get("total") or 0) / per_page)
+        articles = len(data.get("articles") or [])
+        per_page = probing or articles or 1
+        total = _number(data.get("total"))
         query = parse_qs(urlsplit(response.url).query)
         column = urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1]
-        return [Request(_api_url(response.url, column, n, query["sid"][0])) for n in range(2, pages + 1)]
+        sid = query["sid"][0]
+        if total and total >= articles:
+            pages = math.ceil(total / per_page)
+            return [Request(_api_url(response.url, column, n, sid)) for n in range(page + 1, pages + 1)]
+        if articles and articles >= per_page:   # no count and a full page: the next one may hold more
+            return [Request(_api_url(response.url, column, page + 1, sid), meta={"gkmlpt_per_page": per_page})]
+        return []
 
     def detail_hints(self) -> dict:
         return {"metadata": "div.classify, table.table-info", "body": "div.article-content, div.content"}
@@ -121,6 +133,13 @@ def _field(article: dict, names: tuple[str, ...]):
         if article.get(name) not in (None, ""):
             return article[name]
     return None
+
+
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _date(value) -> str | None:
