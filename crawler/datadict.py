@@ -21,7 +21,10 @@ TABLE_DOCS = {
     "report_urls": "Every URL a report was seen under (the first, reposts, other portals), with its HTTP validators.",
     "report_versions": "The raw page of each version of a report, for re-parsing without refetching.",
     "stats": "Every cell of every statistics table of a report (and, without a table, figures read from sentences).",
-    "checks": "The consistency rules a report's own figures break (see *Check rules*).",
+    "checks": "The consistency rules a report's own figures break, and those it breaks against the same body's "
+              "report of the year before (`year.*`, with `other_report_id`; see *Check rules*).",
+    "bodies": "One row per reporting body: a region and a canonical name, whatever names its reports print "
+              "(crawler/registry/bodies.py; aliases in crawler/registry/body_aliases.toml).",
     "attachments": "The documents (PDF, DOCX, XLS…) linked from a report page.",
     "portals": "What the crawler learnt about each registry portal (the registry itself is crawler/registry/*.toml).",
     "report_columns": "The annual-report columns (年报栏目) of each portal, found by discovery or registered; "
@@ -63,6 +66,8 @@ COLUMN_DOCS: dict[str, dict[str, tuple[str, str]]] = {
         "division_code": ("GB/T 2260 code of the smallest region recognised.", "6 digits"),
         "first_seen": ("When the report was first stored.", UTC),
         "last_seen": ("When the report was last seen by a crawl.", UTC),
+        "body_id": ("The reporting body (`bodies.id`); null until linked (reports stored before migration 0006 are "
+                    "linked when next stored, or by `python -m crawler bodies`, `export --panel`, `report`).", ""),
     },
     "report_urls": {
         "id": ("Row id.", ""),
@@ -101,7 +106,26 @@ COLUMN_DOCS: dict[str, dict[str, tuple[str, str]]] = {
         "rule": ("The rule broken (see *Check rules*).", ""),
         "expected": ("What the figure's parts add up to (or the table's figure, for `text.vs_table`).", "`unit`"),
         "found": ("The figure the report prints.", "`unit`"),
-        "message": ("The figures involved, in words.", ""),
+        "message": ("The figures involved, in words; a `year.*` check names the earlier report.", ""),
+        "other_report_id": ("`year.*` checks: the same body's report of the year before whose figures the report "
+                            "contradicts (`reports.id`); null for a report's own checks.", ""),
+    },
+    "bodies": {
+        "id": ("Body id; `body_id` in `reports` and the panel export.", ""),
+        "key": ("What makes a body one: `<GB/T 2260 code>|<canonical name>`; without a region "
+                "`portal:<id>|…` (or `report:<url>|…`), so that unplaced names are never merged.", ""),
+        "division_code": ("GB/T 2260 code of the body's region: the region its name names (cpca), else its "
+                          "reports'.", "6 digits"),
+        "province": ("The province of the body's region.", ""),
+        "prefecture": ("The prefecture (地级) of the body's region; null when not known.", ""),
+        "county": ("The county (县级) of the body's region; null when not known or above county level.", ""),
+        "name": ("The body's name as first printed: the subject of a report title (南山区), else the signature, "
+                 "else 发布机构.", ""),
+        "canonical_name": ("The name without its region, white space and alias spellings (市府办 → 人民政府办公室; "
+                           "a region alone → 人民政府); see crawler/extract/names.py.", ""),
+        "level": ("`province`, `prefecture`, `county` (from the code) or `township`.", ""),
+        "kind": ("`government`, `office`, `department` or `township`.", ""),
+        "first_seen": ("When a report of the body was first stored.", UTC),
     },
     "attachments": {
         "id": ("Row id.", ""),
@@ -235,13 +259,16 @@ def rule_ids_in_source(source: str) -> list[str]:
 
 
 def check_rules() -> list[tuple[str, str]]:
-    """Every rule of crawler/extract/checks.py with its description; an id emitted but not described
-    gets UNDESCRIBED."""
-    from crawler.extract import checks
-    described = rules_from_docstring(checks.__doc__ or "")
-    names = {rule for rule, _ in described}
-    emitted = rule_ids_in_source(Path(checks.__file__).read_text(encoding="utf-8"))
-    return described + [(rule, UNDESCRIBED) for rule in emitted if rule not in names]
+    """Every rule of crawler/extract/checks.py and of the year-over-year rules of
+    crawler/extract/years.py with its description; an id emitted but not described gets UNDESCRIBED."""
+    from crawler.extract import checks, years
+    out: list[tuple[str, str]] = []
+    for module in (checks, years):
+        described = rules_from_docstring(module.__doc__ or "")
+        names = {rule for rule, _ in described}
+        emitted = rule_ids_in_source(Path(module.__file__).read_text(encoding="utf-8"))
+        out += described + [(rule, UNDESCRIBED) for rule in emitted if rule not in names]
+    return out
 
 
 # ---------------------------------------------------------------- the document

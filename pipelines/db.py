@@ -50,7 +50,8 @@ class Report(Base):
     # ANALYZE statistics included) never falls back to the few-valued report_year index, which
     # made every insert scan a whole year of reports
     __table_args__ = (Index("ix_reports_publisher_key_year", "publisher_key", "report_year"),
-                      Index("ix_reports_body_hash_year", "body_hash", "report_year"))
+                      Index("ix_reports_body_hash_year", "body_hash", "report_year"),
+                      Index("ix_reports_body_id_year", "body_id", "report_year"))
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)   # the URL it was first stored from
     portal_id: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -79,10 +80,13 @@ class Report(Base):
     division_code: Mapped[str | None] = mapped_column(String(12))
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # the reporting body (crawler/registry/bodies.py); null until linked (see link_reports)
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"))
 
     urls: Mapped[list["ReportUrl"]] = relationship(back_populates="report", cascade="all, delete-orphan")
     stats: Mapped[list["Stat"]] = relationship(cascade="all, delete-orphan", order_by="Stat.id")
-    checks: Mapped[list["CheckRow"]] = relationship(cascade="all, delete-orphan", order_by="CheckRow.id")
+    checks: Mapped[list["CheckRow"]] = relationship(cascade="all, delete-orphan", order_by="CheckRow.id",
+                                                    foreign_keys="CheckRow.report_id")
     attachments: Mapped[list["AttachmentRow"]] = relationship(cascade="all, delete-orphan", order_by="AttachmentRow.id")
     versions: Mapped[list["ReportVersion"]] = relationship(cascade="all, delete-orphan", order_by="ReportVersion.version")
 
@@ -142,6 +146,8 @@ class CheckRow(Base):
     expected: Mapped[float | None] = mapped_column(Float)
     found: Mapped[float | None] = mapped_column(Float)
     message: Mapped[str] = mapped_column(Text)
+    # year-over-year checks (crawler/extract/years.py): the earlier report the figures came from
+    other_report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
 
 
 class AttachmentRow(Base):
@@ -222,6 +228,24 @@ class Failure(Base):
     retries: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Body(Base):
+    """A reporting body: one per (region, canonical name), whatever the names its reports print
+    (crawler/registry/bodies.py decides; body_aliases.toml holds the aliases)."""
+
+    __tablename__ = "bodies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(600), unique=True)     # "<region code or scope>|<canonical name>"
+    division_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    province: Mapped[str | None] = mapped_column(String(40), index=True)
+    prefecture: Mapped[str | None] = mapped_column(String(80))
+    county: Mapped[str | None] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(Text)                          # as first printed
+    canonical_name: Mapped[str] = mapped_column(Text)
+    level: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 # --- engine ------------------------------------------------------------------------------------
@@ -306,7 +330,7 @@ def compress(raw: bytes | None) -> bytes | None:
 
 __all__ = [
     "Base", "Report", "ReportUrl", "ReportVersion", "Stat", "CheckRow", "AttachmentRow", "Portal",
-    "ReportColumn",
+    "ReportColumn", "Body",
     "Run", "Failure", "make_engine", "upgrade_schema", "session_factory", "database_url", "select",
     "compress", "utcnow",
 ]
@@ -492,10 +516,108 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
         if outcome in ("new", "changed"):
             session.flush()
             _previous_year_similarity(session, report)
+            if _link_body(session, report) or outcome == "changed":
+                _year_checks(session, report, known=outcome == "changed")
             session.add(ReportVersion(report_id=report.id, version=report.version, url=fields["url"],
                                       fetched_at=now, body_hash=fields["body_hash"], encoding=encoding,
                                       raw_html_z=compress(raw_html) if keep_raw else None))
+        elif report.body_id is None and _link_body(session, report):
+            # stored before bodies existed (migration 0006): linked when next seen
+            _year_checks(session, report, known=True)
     return outcome
+
+
+# --- reporting bodies and year-over-year checks ------------------------------------------------
+
+def _link_body(session: Session, report: "Report") -> bool:
+    """Link the report to its body (crawler/registry/bodies.py), created on first sight by a
+    race-safe insert of its key; one indexed lookup. False when the report names no body."""
+    from crawler.registry.bodies import report_body
+    identity = report_body({name: getattr(report, name) for name in (
+        "url", "title", "publisher", "signed_by", "report_year", "portal_id", "province", "prefecture",
+        "county", "division_code")})
+    if identity is None:
+        report.body_id = None
+        return False
+    body_id = session.scalar(select(Body.id).where(Body.key == identity.key))
+    if body_id is None:
+        values = {"key": identity.key, "division_code": identity.division_code, "province": identity.province,
+                  "prefecture": identity.prefecture, "county": identity.county, "name": identity.name,
+                  "canonical_name": identity.canonical_name, "level": identity.level, "kind": identity.kind,
+                  "first_seen": utcnow()}
+        from sqlalchemy.dialects import postgresql, sqlite
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(session.connection().dialect.name)
+        if insert is not None:     # two processes meeting the same new body: one row, no error
+            session.execute(insert(Body).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+        else:
+            session.add(Body(**values))
+            session.flush()
+        body_id = session.scalar(select(Body.id).where(Body.key == identity.key))
+    report.body_id = body_id
+    session.flush()
+    return True
+
+
+def _year_checks(session: Session, report: "Report", known: bool = True) -> None:
+    """The year-over-year checks (crawler/extract/years.py) of the pairs the report is part of,
+    computed again: on it, naming the body's report of the year before, and on the body's report
+    of the year after, naming it. Crawl order does not matter: whichever of a pair is stored
+    second (or revised) makes the check. `known`: the report may already be named by checks."""
+    from crawler.extract.stats import SECTION_ACTIVE, SECTION_REQUESTS
+    from crawler.extract.years import check_years
+    if known:
+        session.execute(delete(CheckRow).where(CheckRow.other_report_id == report.id),
+                        execution_options={"synchronize_session": False})
+        session.execute(delete(CheckRow).where(CheckRow.report_id == report.id,
+                                               CheckRow.other_report_id.is_not(None)),
+                        execution_options={"synchronize_session": False})
+        session.expire(report, ["checks"])
+    year = report.report_year
+    if report.body_id is None or year is None:
+        return
+    neighbours = session.execute(select(Report.id, Report.report_year, Report.title).where(
+        Report.body_id == report.body_id, Report.report_year.in_((year - 1, year + 1)),
+        Report.id != report.id)).all()
+    if not neighbours:
+        return
+    ids = [report.id, *(n.id for n in neighbours)]
+    cells: dict[int, list[dict]] = {i: [] for i in ids}
+    for report_id, section, item, column, value in session.execute(
+            select(Stat.report_id, Stat.section, Stat.item, Stat.column, Stat.value)
+            .where(Stat.report_id.in_(ids), Stat.section.in_((SECTION_ACTIVE, SECTION_REQUESTS)))
+            .order_by(Stat.id)):
+        cells[report_id].append({"section": section, "item": item, "column": column, "value": value})
+    me = (report.id, year, report.title)
+    rows = []
+    for neighbour in neighbours:
+        earlier, later = (neighbour, me) if neighbour[1] < year else (me, neighbour)
+        label = f"the {earlier[1]} report (#{earlier[0]} {earlier[2] or ''})".replace(" )", ")")
+        rows += [{"report_id": later[0], "other_report_id": earlier[0], "rule": c["rule"],
+                  "expected": _num(c["expected"]), "found": _num(c["found"]), "message": c["message"]}
+                 for c in check_years(cells[earlier[0]], cells[later[0]], label)]
+    if rows:
+        _insert_rows(session, CheckRow.__table__, rows)
+    flagged = {row["report_id"] for row in rows} | {n.id for n in neighbours}
+    for obj in list(session.identity_map.values()):      # loaded neighbours read their checks again
+        if isinstance(obj, Report) and obj.id in flagged | {report.id}:
+            session.expire(obj, ["checks"])
+
+
+def link_reports(session: Session, batch: int = 500) -> int:
+    """Link every report stored without a body (before migration 0006) to its body and compute
+    its year-over-year checks; each batch one transaction. Returns how many were linked."""
+    linked, after = 0, 0
+    while True:
+        with session.begin():
+            reports = list(session.scalars(select(Report).where(Report.body_id.is_(None), Report.id > after)
+                                           .order_by(Report.id).limit(batch)))
+            for report in reports:
+                after = report.id
+                if _link_body(session, report):
+                    _year_checks(session, report, known=True)
+                    linked += 1
+        if len(reports) < batch:
+            return linked
 
 
 @dataclass(frozen=True)
@@ -556,3 +678,85 @@ def mark_portal_verified(session: Session, portal_id: str, family: str | None) -
         portal.last_success_at = utcnow()
         portal.family = family or portal.family
         session.merge(portal)
+
+
+# --- annual-report columns and discovery ----------------------------------------------------------
+
+def remembered_columns(session: Session, portal_ids: list[str]) -> dict[str, list[ReportColumn]]:
+    """The active columns earlier runs found or read, per portal."""
+    out: dict[str, list[ReportColumn]] = {}
+    query = select(ReportColumn).where(ReportColumn.active.is_(True)).order_by(ReportColumn.id)
+    if portal_ids:
+        query = query.where(ReportColumn.portal_id.in_(portal_ids))
+    for column in session.scalars(query):
+        out.setdefault(column.portal_id, []).append(column)
+    return out
+
+
+def portals_needing_discovery(session: Session, portal_ids: list[str]) -> set[str]:
+    query = select(Portal.id).where(Portal.needs_discovery.is_(True))
+    if portal_ids:
+        query = query.where(Portal.id.in_(portal_ids))
+    return set(session.scalars(query))
+
+
+def _column(session: Session, portal_id: str, url: str) -> ReportColumn:
+    column = session.scalar(select(ReportColumn).where(ReportColumn.portal_id == portal_id,
+                                                       ReportColumn.url == url))
+    if column is None:
+        column = ReportColumn(portal_id=portal_id, url=url, found_at=utcnow(), reports_seen=0, active=True)
+        session.add(column)
+    return column
+
+
+def _portal(session: Session, portal_id: str) -> Portal:
+    portal = session.get(Portal, portal_id)
+    if portal is None:
+        portal = Portal(id=portal_id, verified=False, needs_discovery=False)
+        session.add(portal)
+    return portal
+
+
+def remember_column(session: Session, portal_id: str, url: str, family: str | None, title: str | None,
+                    department: str | None, found_via: str | None) -> None:
+    """A column discovery found: remembered (again) as active."""
+    with session.begin():
+        column = _column(session, portal_id, url)
+        column.family = family or column.family
+        column.title = title or column.title
+        column.department = department or column.department
+        column.found_via = found_via or column.found_via
+        column.active = True
+
+
+def portal_discovered(session: Session, portal_id: str, home_url: str, columns: int) -> None:
+    """A discovery walk ended: where it landed; a portal with columns needs none until one fails."""
+    with session.begin():
+        portal = _portal(session, portal_id)
+        portal.home_url = home_url
+        portal.discovered_at = utcnow()
+        portal.needs_discovery = columns == 0
+
+
+def record_column_outcome(session: Session, portal_id: str, url: str, family: str | None,
+                          reports_seen: int, error: str | None) -> None:
+    """What a crawl of a column gave. A failed column is set aside and its portal rediscovered."""
+    with session.begin():
+        column = _column(session, portal_id, url)
+        column.family = family or column.family
+        if error is None:
+            column.last_success_at = utcnow()
+            column.reports_seen = reports_seen
+            column.active = True
+        else:
+            column.last_error = error
+            column.last_error_at = utcnow()
+            column.active = False
+            _portal(session, portal_id).needs_discovery = True
+
+
+def record_portal_outcome(session: Session, portal_id: str, outcome: str) -> None:
+    with session.begin():
+        portal = _portal(session, portal_id)
+        portal.last_crawl_at = utcnow()
+        portal.last_outcome = outcome
