@@ -178,3 +178,14 @@ def test_page_body_container_is_body_container_on_a_copy(inside):
     assert html_to_text(container) == html_to_text(expected)
     assert etree.tostring(container) == etree.tostring(expected)
     assert (container.getroottree().getroot() is page) == (inside == "")
+
+
+@pytest.mark.parametrize(("container", "cms"), [
+    ("<div id='vsb_content'><div class='v_news_content'>{}</div></div>", "VSB/博达"),
+    ("<div class='bd'><ucapcontent>{}</ucapcontent></div>", "UCAP/开普"),
+])
+def test_known_containers_of_other_cms_hold_the_body_not_the_longer_sidebar(container, cms):
+    report = "<p>本报告根据《中华人民共和国政府信息公开条例》编制。</p><p>一、总体情况</p>"
+    sidebar = "<div class='side'>" + "<p>相关链接：某县人民政府办公室关于某某事项的公告</p>" * 6 + "</div>"
+    page = f"<html><body>{sidebar}{container.format(report)}</body></html>"
+    assert html_to_text(body_fragment(page)) == "本报告根据《中华人民共和国政府信息公开条例》编制。\n一、总体情况", cms

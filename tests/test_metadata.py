@@ -211,3 +211,42 @@ def test_a_subtree_gives_the_labels_inside_it_in_page_order():
         "publisher": "某局", "published_on": "2020-01-02", "doc_no": "一号"}
     assert {k: v for k, v in read_metadata(page).items() if v} == {
         "index_no": "A1", "publisher": "某局", "published_on": "2020-01-02", "doc_no": "一号"}
+
+
+# What real pages broke (issue 14): the publisher, the date labels.
+@pytest.mark.parametrize(("markup", "expected"), [
+    pytest.param(
+        "<div>来源：http://www.shuyang.gov.cn/syfgj/ 发布时间：2024-01-19</div>"
+        "<table><tr><td>发布机构：</td><td>沭阳县发展和改革局</td></tr></table>",
+        {"publisher": "沭阳县发展和改革局", "published_on": "2024-01-19"},
+        id="发布机构 below a 来源 line holding a URL"),
+    pytest.param(
+        "<p>信息来源：县政府办公室</p><p>来源：县政务服务中心</p>"
+        "<table><tr><td>发布机构</td><td>某县人民政府办公室</td></tr></table>",
+        {"publisher": "某县人民政府办公室"},
+        id="发布机构 wins over 信息来源 and 来源 above it"),
+    pytest.param("<p>信息来源：县政府办公室</p><p>来源：县政务服务中心</p>", {"publisher": "县政府办公室"},
+                 id="信息来源 wins over 来源"),
+    pytest.param("<p>来源：www.example.gov.cn</p>", {"publisher": None}, id="a host is no publisher"),
+    pytest.param("<p>来源：2025-01-20 10:50</p><p>来源：区机关事务管理局</p>", {"publisher": "区机关事务管理局"},
+                 id="a date is no publisher"),
+    pytest.param("<div>信息来源： 浏览次数： 字体：【<a>大</a> <a>中</a> <a>小</a>】 分享：</div>", {"publisher": None},
+                 id="page chrome after an empty 信息来源 (jinan.gov.cn)"),
+    pytest.param("<table><tr><td>生成日期</td><td>2024-01-19</td></tr></table>", {"published_on": "2024-01-19"},
+                 id="生成日期"),
+    pytest.param("<p>公开日期：2025年1月15日</p>", {"published_on": "2025-01-15"}, id="公开日期"),
+    pytest.param("<p>发文日期：2024-12-30</p>", {"written_on": "2024-12-30"}, id="发文日期"),
+    pytest.param("<div class='sj'><publishtime>2025-01-15 09:30</publishtime></div>", {"published_on": "2025-01-15"},
+                 id="UCAP <publishtime>"),
+    pytest.param("<p>发布日期：2025-01-16</p><publishtime>2025-01-15 09:30</publishtime>",
+                 {"published_on": "2025-01-16"}, id="a labelled date wins over <publishtime>"),
+    pytest.param("<table><tr><td><label>文号：</label><span></span></td>"
+                 "<td><label>发布日期：</label><span>2025-03-31</span></td></tr></table>",
+                 {"doc_no": None, "published_on": "2025-03-31"},
+                 id="an empty value is not the next cell's label (gkmlpt)"),
+    pytest.param("<table><tr><td>文件编号:</td><td>吴政办〔2025〕1号</td></tr></table>", {"doc_no": "吴政办〔2025〕1号"},
+                 id="文件编号 (wuxing.gov.cn)"),
+])
+def test_what_real_pages_broke(markup, expected):
+    found = read_metadata(_html(markup))
+    assert {field: found[field] for field in expected} == expected

@@ -87,3 +87,34 @@ def test_read_title_falls_back_to_headline_then_page_title():
                   "</head><body><p>正文</p></body></html>")
     assert read_title(page_title) == "某区2020年政府信息公开工作年度报告"
     assert read_title("<html><body><p>x</p></body></html>") is None
+
+
+@pytest.mark.parametrize(("page_title", "title"), [
+    ("沭阳县发展和改革局2023年政府信息公开工作年度报告-沭阳县发改局", "沭阳县发展和改革局2023年政府信息公开工作年度报告"),
+    ("某区2020年政府信息公开工作年度报告_某区人民政府", "某区2020年政府信息公开工作年度报告"),
+    ("某区2020年政府信息公开工作年度报告 | 某区人民政府", "某区2020年政府信息公开工作年度报告"),
+    ("某区人民政府 | 某区2020年政府信息公开工作年度报告", "某区2020年政府信息公开工作年度报告"),   # the report part
+    ("某区2019-2020学年政府信息公开工作年度报告-某区教育局", "某区2019-2020学年政府信息公开工作年度报告"),
+    ("关于印发某区政务公开工作要点的通知－某区人民政府", "关于印发某区政务公开工作要点的通知"),
+])
+def test_page_title_loses_the_site_name(page_title, title):
+    assert read_title(f"<html><head><title>{page_title}</title></head><body><p>正文</p></body></html>") == title
+
+
+def test_headings_come_before_the_page_title_and_a_report_heading_before_a_column_name():
+    ucap = ("<html><head><title>某市人民政府</title></head><body><div class='bt'>"
+            "<ucaptitle>某市2024年政府信息公开工作年度报告</ucaptitle></div></body></html>")
+    assert read_title(ucap) == "某市2024年政府信息公开工作年度报告"
+    column_heading = ("<html><head><title>盐城市大丰区2024年政府信息公开工作年度报告_盐城市大丰区人民政府</title></head>"
+                      "<body><h1>政府信息公开年报</h1></body></html>")
+    assert read_title(column_heading) == "盐城市大丰区2024年政府信息公开工作年度报告"
+    notice = "<html><head><title>首页</title></head><body><h1>关于废止部分规范性文件的通知</h1></body></html>"
+    assert read_title(notice) == "关于废止部分规范性文件的通知"
+
+
+def test_the_header_name_field_wins_over_the_page_title():
+    from crawler.extract.report import parse_html
+    page = ("<html><head><title>沭阳县发展和改革局2023年政府信息公开工作年度报告-沭阳县发改局</title></head><body>"
+            "<table><tr><td>名称：</td><td>沭阳县发展和改革局2023年度政府信息公开工作年度报告</td></tr></table>"
+            "<div id='zoom'><p>本年度报告根据《中华人民共和国政府信息公开条例》要求编制。</p></div></body></html>")
+    assert parse_html(page, "http://www.shuyang.gov.cn/a.html")["title"] == "沭阳县发展和改革局2023年度政府信息公开工作年度报告"

@@ -20,8 +20,11 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 # Containers that hold the report body on common CMS families (FORMATS.md §4), best first.
+# UCAP/开普: <div id="UCAP-CONTENT"> or a bare <ucapcontent> element; VSB/博达: <div id="vsb_content">
+# around <div class="v_news_content">.
 BODY_SELECTORS = (
-    "#zoom", ".TRS_Editor", "#UCAP-CONTENT", ".xxgk_content", "#ivs_content",
+    "#zoom", ".TRS_Editor", "#UCAP-CONTENT", "ucapcontent", ".v_news_content", "#vsb_content",
+    ".xxgk_content", "#ivs_content",
     ".article_content", ".pages_content", ".wenzhang-content", ".article-content",
     "#content", ".content_text", ".zw", "#zw", ".main-txt", ".view", "article",
 )

@@ -14,7 +14,7 @@ from crawler.extract.metadata import read_metadata, read_metadata_text
 from crawler.extract.signature import read_signature
 from crawler.extract.stats import extract_stats
 from crawler.extract.tables import tables_from_html, tables_from_text
-from crawler.extract.title import read_title, report_year, title_from_text
+from crawler.extract.title import best_title, report_year, title_candidates, title_from_text
 
 
 def body_hash(text: str) -> str:
@@ -50,6 +50,18 @@ def complete_fields(fields: dict, text: str, tables: list) -> dict:
     return fields
 
 
+def _parse_title(page, meta: dict, listing_meta: dict, listing_title: str | None) -> str | None:
+    """The listing API's title, the header's 名称/标题 field, the page's headings, its <title>
+    without the site name, the listing link's text: the first that is a report title, else the
+    first at all (read lazily: nothing after a report title is computed)."""
+    def candidates():
+        yield listing_meta.get("title")
+        yield meta.get("title")
+        yield from title_candidates(page)
+        yield listing_title
+    return best_title(candidates())
+
+
 def parse_html(html: str, url: str, hints: dict | None = None, listing_title: str | None = None,
                listing_date: str | None = None, listing_meta: dict | None = None) -> dict:
     """A report page (HTML text already decoded) -> the report's fields. The page is parsed once;
@@ -62,7 +74,7 @@ def parse_html(html: str, url: str, hints: dict | None = None, listing_title: st
     body_without_hints = body if not (hints or {}).get("body") else None
     fields = {
         "url": url,
-        "title": _first(listing_meta.get("title"), meta.get("title"), lambda: read_title(page), listing_title),
+        "title": _parse_title(page, meta, listing_meta, listing_title),
         "index_no": _first(listing_meta.get("index_no"), meta.get("index_no")),
         "publisher": _first(listing_meta.get("publisher"), meta.get("publisher")),
         "published_on": _first(listing_meta.get("published_on"), meta.get("published_on"), listing_date),

@@ -3,6 +3,7 @@ the title sits on a page or in a flattened text."""
 from __future__ import annotations
 
 import re
+from typing import Iterable, Iterator
 
 from lxml import etree
 
@@ -30,12 +31,22 @@ _STATISTICS_PERIOD = re.compile(
     r"统计(?:期限|数据时限|时限|期间|区间|时间|范围|周期)[^。；;]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
 )
 _FULL_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日[^。；;]{0,8}?(?:至|到|－|-|—|~)")
-# article headline classes before bare h1, which many portals use for their logo
+# article headline classes before bare h1, which many portals use for their logo;
+# <ucaptitle> is the UCAP/开普 template's title element
 _HEADLINE_SELECTORS = (
-    ".article_title", ".wenzhang-title", ".xxgk_title", ".detail_title", ".content_title", ".con_title",
+    "ucaptitle", ".article_title", ".wenzhang-title", ".xxgk_title", ".detail_title", ".content_title", ".con_title",
     ".article-title", "#title", "h1", ".title", ".tit", "h2",
 )
-_SITE_SUFFIX_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—|--| - )\s*")
+# what parts a <title>: '…年度报告_政府信息公开年报_平潭…', '…年度报告-沭阳县发改局', '… | 某市人民政府';
+# a hyphen between digits ('2019-2020年') parts nothing
+_SITE_SUFFIX_SEPARATORS = re.compile(r"\s*(?:_|\||｜|—|--|(?<!\d)[-－]|[-－](?!\d))\s*")
+# a link text cut short: '…', '...', '。。。' at its end
+_ELLIPSIS = re.compile(r"(?:…+|\.{3,}|。{3,}|⋯+)$")
+_TRUNCATED_TITLE_YEAR = re.compile(r"(?:19|20)\d{2}年度?")
+# how report titles go on after their year; a truncated title's stem must start one of them
+_REPORT_TITLE_ENDINGS = ("政府信息公开工作年度报告", "政府信息公开年度报告", "政府信息公开工作报告", "政府信息公开年报",
+                         "政务公开工作年度报告", "政务公开年度报告")
+_MIN_TRUNCATED_TAIL = 4      # 政府信息 / 政务公开: 政府… alone may be a 政府工作报告
 _SENTENCE_PUNCTUATION = re.compile(r"[。；;，,：:！？]")
 _MAX_TITLE_CHARS = 80
 _TITLE_SEARCH_LINES = 6
@@ -57,6 +68,24 @@ def is_annual_report(title: str) -> bool:
     return not _NOT_A_REPORT.search(compact)
 
 
+def is_truncated_report_title(title: str) -> bool:
+    """True for a link text cut short with an ellipsis whose stem is the start of a report title:
+    a year, then the start (at least 政府信息 / 政务公开) of a report ending.
+    '临夏回族自治州永靖县2024年政府信息公开工…' -> True; '某县2024年政府工作…' -> False;
+    '关于做好2024年政府信息公开工作年度…' -> False. Only a report-shaped URL makes such a link a
+    report (crawler.families.shapes.is_report_link)."""
+    compact = re.sub(r"\s+", "", title or "")
+    ellipsis = _ELLIPSIS.search(compact)
+    if not ellipsis:
+        return False
+    stem = compact[:ellipsis.start()]
+    year = _TRUNCATED_TITLE_YEAR.search(stem)
+    if not year or _NOT_A_REPORT.search(stem):
+        return False
+    rest = stem[year.end():]
+    return len(rest) >= _MIN_TRUNCATED_TAIL and any(ending.startswith(rest) for ending in _REPORT_TITLE_ENDINGS)
+
+
 def report_year(title: str | None, text: str = "") -> int | None:
     """The year a report covers: the year in its title, else the year of the statistics period
     stated in its text; never the publication date."""
@@ -68,22 +97,49 @@ def report_year(title: str | None, text: str = "") -> int | None:
 
 
 def read_title(page: str | etree._Element) -> str | None:
-    """The title of a detail page (HTML text or its parsed tree, left unchanged):
-    <meta name=ArticleTitle>, else the visible headline, else <title> without the site
-    suffix ('…_政府信息公开年报_平潭综合实验区党工委管委会')."""
+    """The title of a detail page (HTML text or its parsed tree, left unchanged): the first of
+    `title_candidates` that is a report title, else the first of them."""
+    return best_title(title_candidates(page))
+
+
+def best_title(candidates: Iterable[str | None]) -> str | None:
+    """The first candidate that `is_annual_report`, else the first non-empty one. Candidates are
+    read lazily: those after a report title are never computed. A page whose heading is its
+    column's name (政府信息公开年报, dafeng.gov.cn) keeps looking for the report's own title."""
+    first = None
+    for candidate in candidates:
+        if not candidate:
+            continue
+        if is_annual_report(candidate):
+            return candidate
+        first = first or candidate
+    return first
+
+
+def title_candidates(page: str | etree._Element) -> Iterator[str]:
+    """A detail page's possible titles, best first: <meta name=ArticleTitle>, the visible
+    headlines (<ucaptitle>, headline classes, h1 …), then <title> without its site name."""
     tree = as_tree(page)
     for content in tree.xpath("//meta[@name='ArticleTitle']/@content"):
         if content.strip():
-            return collapse_whitespace(content)
+            yield collapse_whitespace(content)
     for selector in _HEADLINE_SELECTORS:
         for element in css(selector)(tree):
             text = visible_text(element)
             if 4 <= len(text) <= _MAX_TITLE_CHARS * 2:
-                return text
-    page_title = tree.findtext(".//title")
-    if page_title and page_title.strip():
-        return _SITE_SUFFIX_SEPARATORS.split(page_title.strip())[0]
-    return None
+                yield text
+                break
+    page_title = _parse_page_title(tree.findtext(".//title") or "")
+    if page_title:
+        yield page_title
+
+
+def _parse_page_title(page_title: str) -> str | None:
+    """A <title> without the site's name: of its parts (split at _, |, - …), the one that is a
+    report title, else the first. '…2023年政府信息公开工作年度报告-沭阳县发改局' -> '…年度报告';
+    '某市人民政府 | 某市2023年政府信息公开工作年度报告' -> the second part."""
+    parts = [part for part in _SITE_SUFFIX_SEPARATORS.split(collapse_whitespace(page_title)) if part]
+    return best_title(parts)
 
 
 def title_from_text(text: str) -> str | None:
