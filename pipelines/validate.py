@@ -1,10 +1,12 @@
 """Validate pipeline: a report without title or URL, on a host that is no government portal and
-not trusted (crawler.hosts), or outside the asked year range, is dropped with a logged reason and
-counted (`reports/dropped/<reason>`)."""
+not trusted (crawler.hosts), whose title is no report title although its link's was none either
+(a link followed on a title cut short), or outside the asked year range, is dropped with a logged
+reason and counted (`reports/dropped/<reason>`)."""
 from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
+from crawler.extract.title import is_annual_report
 from crawler.hosts import host_allowed
 from crawler.items import Report
 
@@ -29,6 +31,10 @@ class ValidatePipeline:
                        f"report on a host that is no government portal and not trusted: {item.url}")
         if not (item.title or "").strip():
             self._drop("no_title", f"report without title: {item.url}")
+        if not is_annual_report(item.title) and not is_annual_report(item.listing_title or ""):
+            # a link followed on a title cut short ('…2024年政务公开工作…', crawler.families.shapes)
+            # whose page turned out to be something else (…工作要点)
+            self._drop("not_a_report", f"neither the page's title nor its link's is a report title: {item.url}")
         year = item.report_year
         if year is not None and ((self.since and year < self.since) or (self.until and year > self.until)):
             self._drop("out_of_range", f"report year {year} outside {self.since}-{self.until}: {item.url}")
