@@ -126,3 +126,80 @@ def test_a_listing_without_report_links_is_a_recorded_failure(crawls):
     assert "family generic chosen" in crawled.result.log
     assert crawled.reports == {}
     assert [why for _, why in crawled.failures] == ["portal url:127.0.0.1: its listing yielded no report link"]
+
+
+# --- Hanweb variants seen on real portals (issue 13), crawled from their registry entries -----------
+
+HANWEB_VARIANTS = {  # registry id → demo column attribute
+    "demo-hanweb-zero": "hanweb_zero",             # family "auto": detection must see the jslib proxy
+    "demo-hanweb-two-lists": "hanweb_two_lists",
+}
+
+
+class CrawledRows(Crawled):
+    """A finished crawl with every stored field the listing and the report page decide."""
+
+    def __init__(self, result, database_url: str):
+        super().__init__(result, database_url)
+        engine = db.make_engine(database_url)
+        with db.session_factory(engine)() as session:
+            self.rows = {r.title: (r.portal_id, r.url, r.index_no, r.publisher, r.published_on, r.topic,
+                                   r.report_year, sorted(u.url for u in r.urls))
+                         for r in session.scalars(select(db.Report))}
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def hanweb_variants(tmp_path_factory):
+    portal = DemoPortal()      # a server of their own: the proxy hits below are theirs alone
+    with DemoServer(portal.site) as server:
+        portal.base_url = server.base_url
+
+        def run(portal_id):
+            folder = tmp_path_factory.mktemp(portal_id)
+            url = f"sqlite:///{folder / 'reports.sqlite'}"
+            return portal_id, CrawledRows(crawl(url, server.base_url, {"portal": portal_id}, tmp_path=folder), url)
+
+        with ThreadPoolExecutor(max_workers=len(HANWEB_VARIANTS)) as pool:
+            results = dict(pool.map(run, HANWEB_VARIANTS))
+        yield portal, results
+
+
+@pytest.mark.parametrize("portal_id", sorted(HANWEB_VARIANTS))
+def test_every_report_of_a_hanweb_variant_is_stored_with_its_fields(hanweb_variants, portal_id):
+    portal, results = hanweb_variants
+    crawled, column = results[portal_id], getattr(portal, HANWEB_VARIANTS[portal_id])
+    assert crawled.result.returncode == 0, crawled.result.log[-3000:]
+    assert crawled.failures == []                     # no "its listing yielded no report link"
+    expected = {}
+    for entry in column.reports:
+        report = entry.item
+        url = portal.base_url + column.detail_path(entry)
+        expected[report.title] = (portal_id, url, report.index_no, report.publisher, report.published_on,
+                                  report.topic, int(report.slug.rsplit("-", 1)[1]), [url])
+    assert crawled.rows == expected
+    assert len(expected) == portal.report_count        # every seed report, none twice
+
+
+def test_a_page_claiming_zero_rows_is_detected_and_filled_from_its_jslib_proxy(hanweb_variants):
+    portal, results = hanweb_variants
+    crawled = results["demo-hanweb-zero"]
+    assert crawled.result.stats["reports/family/demo-hanweb-zero"] == "hanweb"
+    assert "family hanweb chosen" in crawled.result.log
+    assert "jpage listing filled from /module/jslib/jquery/jpage/dataproxy.jsp" in crawled.result.log
+    # one group (records 1-3) asked past the empty recordset, its <totalrecord> 6 gave records 4-6
+    assert portal.site.hits.get("/module/jslib/jquery/jpage/dataproxy.jsp") == 2
+    assert crawled.result.stats["reports/listing_pages"] == 3
+
+
+def test_both_jpage_lists_of_one_page_are_asked(hanweb_variants):
+    portal, results = hanweb_variants
+    stats = results["demo-hanweb-two-lists"].result.stats
+    first, second = portal.hanweb_two_lists.lists
+    # the first list: the record past its embedded group; the second (stale totalRecord 1, nothing
+    # embedded): record 1, then the rest its <totalrecord> counts
+    assert portal.site.hits.get("/module/web/jpage/dataproxy.jsp") == 3
+    assert stats["reports/listing_pages"] == 4
+    assert {e.title for e in first.reports} and {e.title for e in second.reports}
+    assert sorted(results["demo-hanweb-two-lists"].reports) == sorted(
+        e.title for e in first.reports + second.reports)

@@ -35,6 +35,8 @@ def demo_pages():
     ("trs", "trs", "createPageHTML"),
     ("trs_api", "trs", "maxStaticIndex"),
     ("hanweb", "hanweb", "dataproxy.jsp"),
+    ("hanweb_zero", "hanweb", "filled from /module/jslib/jquery/jpage/dataproxy.jsp"),   # totalRecord:0, no rows
+    ("hanweb_two_lists", "hanweb", "2 jpage lists"),
     ("gkmlpt", "gkmlpt", "SID"),
     ("plain_list", "generic", "下一页"),
     ("unknown_markup", "generic", "page-number links"),

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from crawler.demo.columns.generic import PlainListColumn, UnknownMarkupColumn
 from crawler.demo.columns.gkmlpt import GkmlptColumn
-from crawler.demo.columns.hanweb import HanwebColumn
+from crawler.demo.columns.hanweb import HanwebColumn, HanwebTwoListsColumn
 from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
 from crawler.demo.columns.trs import Notice, TrsColumn
 from crawler.demo.columns.trs_api import TrsApiColumn
@@ -37,6 +37,8 @@ class DemoPortal:
         # one column of each other family (issue 4), each with the seed reports and a notice
         self.trs_api = TrsApiColumn(self.site)
         self.hanweb = HanwebColumn(self.site)
+        self.hanweb_zero = HanwebColumn.zero_total(self.site)   # totalRecord:0, rows only from the jslib proxy
+        self.hanweb_two_lists = HanwebTwoListsColumn(self.site)   # one page, two jpage lists
         self.gkmlpt = GkmlptColumn(self.site)
         self.plain_list = PlainListColumn(self.site)
         self.unknown_markup = UnknownMarkupColumn(self.site)
