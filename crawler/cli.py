@@ -85,10 +85,37 @@ def cmd_portals(opts) -> int:
     return 0
 
 
+def _year_list(years) -> str:
+    """Years as ranges: 2012–2015, 2018 (or -)."""
+    years, out = sorted(years), []
+    for year in years:
+        if out and out[-1][1] == year - 1:
+            out[-1][1] = year
+        else:
+            out.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in out) or "-"
+
+
+def cmd_bodies(opts) -> int:
+    from pipelines.queries import bodies
+    print("id\tname\tcanonical\tkind\tlevel\tregion\tcode\tyears found\tyears missing\tyear checks failed")
+    for b in bodies(opts.province):
+        region = "/".join(x for x in (b.province, b.prefecture, b.county) if x) or "-"
+        print(f"{b.id}\t{b.name}\t{b.canonical_name}\t{b.kind}\t{b.level or '-'}\t{region}\t{b.division_code or '-'}\t"
+              f"{_year_list(b.found)}\t{_year_list(b.missing)}\t{b.year_checks}")
+    return 0
+
+
 def cmd_export(opts) -> int:
-    from pipelines.export import export
-    written = export(opts.format, opts.out, database_url=opts.database_url, province=opts.province,
-                     since=opts.since, until=opts.until, stats=opts.stats)
+    from pipelines.export import export, export_panel
+    if opts.panel:
+        if opts.stats != "long":
+            raise CommandError("--panel writes one row per body and year; --stats does not apply")
+        written = export_panel(opts.format, opts.out, database_url=opts.database_url, province=opts.province,
+                               since=opts.since, until=opts.until)
+    else:
+        written = export(opts.format, opts.out, database_url=opts.database_url, province=opts.province,
+                         since=opts.since, until=opts.until, stats=opts.stats)
     for path, rows in written:
         print(f"{rows} rows -> {path}", file=sys.stderr)
     return 0
@@ -160,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stats", choices=("long", "wide"), default="long",
                    help="csv/parquet statistics: one row per cell (long) or one row per report, "
                         "one column per standard cell (wide)")
+    p.add_argument("--panel", action="store_true",
+                   help="csv/parquet: one row per reporting body and report year, with the standard figures")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("report", help="write a self-contained HTML coverage report with charts")
     p.add_argument("--out", required=True, metavar="PATH.html")
@@ -169,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("portals", help="list the portal registry")
     p.add_argument("--province")
     p.set_defaults(func=cmd_portals)
+    p = sub.add_parser("bodies", help="the reporting bodies, with the report years found and missing")
+    p.add_argument("--province", help="only bodies of this province (a prefix matches)")
+    p.set_defaults(func=cmd_bodies)
     p = sub.add_parser("runs", help="the last crawl runs")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(func=cmd_runs)

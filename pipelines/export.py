@@ -9,6 +9,11 @@ csv / parquet: one row per report (flat columns), and beside it the statistics:
   (`section | group | item | column`), for spreadsheets. Sentence figures (group `正文`) and
   ad-hoc tables are no standard cells and stay in the long file only.
 
+`--panel` (csv / parquet): one row per reporting body and report year (`PANEL_FIELDS`): the body,
+the standard figures of its report for that year (crawler/extract/panel.py), the derived rates
+and how many checks the report fails. When a body has several reports for a year, the one with
+the most table cells (then the lowest id) gives the figures and `reports` says how many there are.
+
 `--province` keeps the reports of the registry portals of that province (a prefix matches:
 `黑龙江` for `黑龙江省`); `--since` / `--until` keep the reports whose report year is in range.
 """
@@ -25,6 +30,7 @@ from typing import Iterable, Iterator
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from crawler.extract.panel import FIGURES as PANEL_FIGURES, RATES as PANEL_RATES, panel_figures, report_format
 from crawler.extract.stats import SECTION_ACTIVE, SECTION_APPEALS, SECTION_REQUESTS
 from crawler.items import REPORT_FIELDS
 from pipelines import db
@@ -41,6 +47,11 @@ WIDE_FORMATS = (FORMAT_2019, FORMAT_PRE2019)
 STATS_LAYOUTS = ("long", "wide")
 SENTENCE_GROUP = "正文"
 SECTIONS_2019 = (SECTION_ACTIVE, SECTION_REQUESTS, SECTION_APPEALS)
+PANEL_LEADING_FIELDS = ("body_id", "body_name", "canonical_name", "kind", "level", "province", "prefecture",
+                        "county", "division_code", "report_year", "report_id", "reports", "format", "title",
+                        "publisher")
+PANEL_TRAILING_FIELDS = ("checks_failed", "year_checks_failed")
+PANEL_FIELDS = (*PANEL_LEADING_FIELDS, *PANEL_FIGURES, *PANEL_RATES, *PANEL_TRAILING_FIELDS)
 _HALF_TO_FULL_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
 
@@ -218,7 +229,8 @@ def wide_path(out: Path, fmt: str) -> Path:
     return stats_path(out, f"stats-{fmt}")
 
 
-_INTEGER_FIELDS = ("id", "report_id", "report_year", "version", "stats_cells", "checks_failed")
+_INTEGER_FIELDS = ("id", "report_id", "report_year", "version", "stats_cells", "checks_failed", "body_id", "reports",
+                   "year_checks_failed")
 
 
 class _CsvTable:
@@ -241,7 +253,7 @@ def _arrow_type(field: str):
     import pyarrow as pa
     if field in _INTEGER_FIELDS:
         return pa.int64()
-    if field == "value" or field not in (*FLAT_FIELDS, *STATS_FIELDS, *WIDE_LEADING_FIELDS):
+    if field == "value" or field not in (*FLAT_FIELDS, *STATS_FIELDS, *WIDE_LEADING_FIELDS, *PANEL_LEADING_FIELDS):
         return pa.float64()
     return pa.string()
 
@@ -339,3 +351,71 @@ def _tabular(session, path: Path, table, rfilter: ReportFilter, layout: str,
         for t in (reports_out, *stats_out.values()):
             t.close()
     return [(str(t.path), t.rows) for t in (reports_out, *stats_out.values())]
+
+
+# ---------------------------------------------------------------- the panel: one row per body and year
+
+def _table_cells(report: db.Report) -> int:
+    return sum(1 for s in report.stats if s.group != SENTENCE_GROUP)
+
+
+def panel_row(body: db.Body, reports: list[db.Report]) -> dict:
+    """The panel row of one body's reports of one year (see the module docstring)."""
+    report = min(reports, key=lambda r: (-_table_cells(r), r.id))
+    return {
+        "body_id": body.id, "body_name": body.name, "canonical_name": body.canonical_name, "kind": body.kind,
+        "level": body.level, "province": body.province, "prefecture": body.prefecture, "county": body.county,
+        "division_code": body.division_code, "report_year": report.report_year, "report_id": report.id,
+        "reports": len(reports), "format": report_format(report.stats), "title": report.title,
+        "publisher": report.publisher,
+        **{name: _number(value) for name, value in panel_figures(report.stats).items()},
+        "checks_failed": len(report.checks),
+        "year_checks_failed": sum(1 for c in report.checks if c.other_report_id is not None),
+    }
+
+
+def panel_rows(session, rfilter: ReportFilter) -> Iterator[dict]:
+    """Rows in (body id, report year) order; reports without a body or a report year have none."""
+    query = (select(db.Report).where(db.Report.body_id.is_not(None), db.Report.report_year.is_not(None))
+             .order_by(db.Report.body_id, db.Report.report_year, db.Report.id)
+             .options(selectinload(db.Report.stats), selectinload(db.Report.checks)))
+    group: list[db.Report] = []
+    for report in session.scalars(rfilter.where(query).execution_options(yield_per=200)):
+        if group and (group[0].body_id, group[0].report_year) != (report.body_id, report.report_year):
+            yield panel_row(session.get(db.Body, group[0].body_id), group)
+            group = []
+        group.append(report)
+    if group:
+        yield panel_row(session.get(db.Body, group[0].body_id), group)
+
+
+def export_panel(fmt: str, out: str, database_url: str | None = None, *, province: str | None = None,
+                 since: int | None = None, until: int | None = None, portals=None) -> list[tuple[str, int]]:
+    """Write the panel (csv or parquet) to `out`; reports not yet linked to a body are linked first
+    (pipelines.db.link_reports). Returns [(path, rows written)]."""
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"--panel is written as csv or parquet, not {fmt}")
+    if out == "-":
+        raise ValueError("--panel needs a file (--out PATH), not standard output")
+    if portals is None:
+        from crawler.registry import load_portals
+        portals = load_portals()
+    rfilter = report_filter(province, since, until, portals)
+    db.upgrade_schema(database_url)
+    engine = db.make_engine(database_url)
+    try:
+        factory = db.session_factory(engine)
+        with factory() as session:
+            db.link_reports(session)
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table = (_CsvTable if fmt == "csv" else _ParquetTable)(path, PANEL_FIELDS)
+        try:
+            with factory() as session:
+                for row in panel_rows(session, rfilter):
+                    table.write(row)
+        finally:
+            table.close()
+        return [(str(table.path), table.rows)]
+    finally:
+        engine.dispose()

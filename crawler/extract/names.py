@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 GOVERNMENT = "人民政府"
 KINDS = ("government", "office", "department", "township")
 _LEVEL_WORD = re.compile(r"^[省市县区州旗盟](?=人民政府|政府|府办)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年度?")
 _REPORT_WORDS = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报).*$")
 _EDGE_WORDS = re.compile(r"^关于|的$")
@@ -95,7 +96,7 @@ def title_subject(title: str | None) -> str | None:
     text = _YEAR.sub("", text, count=1)
     text = _REPORT_WORDS.sub("", text)
     text = _EDGE_WORDS.sub("", text).strip("-_—:：()（）[]【】")
-    return text or None
+    return text if len(_CJK.findall(text)) >= 2 else None      # a file name or a number names no body
 
 
 def body_kind(canonical: str) -> str:
