@@ -12,13 +12,17 @@ self-contained HTML page; `write_report(out)` does both. The figures:
 - parse outcomes, one per report (`OUTCOMES`);
 - check failures per rule (rows, and reports flagged);
 - the latest runs with their failures, by reason;
-- the distribution of `reports.similarity_prev_year` (None when no report has one yet).
+- the distribution of `reports.similarity_prev_year` (None when no report has one yet);
+- per reporting body the report years found, and the years missing from its first report year
+  to the database's latest (`pipelines.queries.body_years`);
+- the bodies whose reports break year-over-year checks (`year.*`), with the pairs of years.
+`write_report` first links reports stored without a body (`pipelines.db.link_reports`).
 """
 from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -80,6 +84,7 @@ class Coverage:
     reports_flagged: int                                 # reports with at least one check
     runs: list[RunSummary]
     similarities: list[float] | None = None              # None: not computed yet
+    bodies: list = field(default_factory=list)           # pipelines.queries.BodyYears, one per body
 
 
 # ---------------------------------------------------------------- figures
@@ -180,7 +185,13 @@ def coverage_figures(session, portals, runs: int = LATEST_RUNS, now: datetime | 
         reports_without_year=sum(1 for r in reports if r[2] is None), years=span, provinces=provinces,
         by_province_year=dict(by_province_year), portals=_portal_years(reports, portals, span),
         outcomes=_outcomes(session, [r[0] for r in reports]), checks_by_rule=checks,
-        reports_flagged=flagged, runs=_runs(session, runs), similarities=_similarities(session))
+        reports_flagged=flagged, runs=_runs(session, runs), similarities=_similarities(session),
+        bodies=_bodies(session))
+
+
+def _bodies(session) -> list:
+    from pipelines.queries import body_years
+    return body_years(session)
 
 
 # ---------------------------------------------------------------- the command
@@ -196,6 +207,8 @@ def write_report(out: str | Path, database_url: str | None = None, portals=None,
     db.upgrade_schema(database_url)
     engine = db.make_engine(database_url)
     try:
+        with db.session_factory(engine)() as session:
+            db.link_reports(session)
         with db.session_factory(engine)() as session:
             coverage = coverage_figures(session, portals, runs)
     finally:

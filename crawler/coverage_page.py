@@ -278,11 +278,48 @@ def _similarity_section(c: Coverage) -> str:
             + body + "</section>")
 
 
+def _body_region(b) -> str:
+    return escape("/".join(x for x in (b.province, b.prefecture, b.county) if x) or "—")
+
+
+def _bodies_section(c: Coverage) -> str:
+    rows = "".join(
+        f'<tr data-body="{b.id}" data-found="{" ".join(map(str, b.found))}" '
+        f'data-missing="{" ".join(map(str, b.missing))}"><td>{b.id}</td><td>{escape(b.name)}</td>'
+        f"<td>{escape(b.kind)}</td><td>{_body_region(b)}</td><td>{escape(b.division_code or '—')}</td>"
+        f"{_count('body-years', len(b.found), body=b.id)}<td>{_years(b.found)}</td>"
+        f"{_count('body-missing', len(b.missing), body=b.id)}<td>{_years(b.missing)}</td></tr>"
+        for b in c.bodies)
+    return ("<section id=\"bodies\"><h2>Per reporting body: years found and missing</h2>"
+            "<p class=\"note\">Missing: a year from the body's first report year to the database's latest "
+            "without a report of the body. A body is a region and a canonical name (see "
+            "<code>python -m crawler bodies</code>).</p>"
+            + (f'<table id="table-bodies"><tr><th>body</th><th>name</th><th>kind</th><th>region</th><th>code</th>'
+               f"<th>years</th><th>years found</th><th>missing</th><th>years missing</th></tr>{rows}</table>"
+               if c.bodies else '<p class="note" id="bodies-empty">No report is linked to a body yet.</p>')
+            + "</section>")
+
+
+def _year_checks_section(c: Coverage) -> str:
+    broken = [b for b in c.bodies if b.year_checks]
+    rows = "".join(
+        f'<tr data-body="{b.id}"><td>{b.id}</td><td>{escape(b.name)}</td><td>{_body_region(b)}</td>'
+        f"{_count('body-year-checks', b.year_checks, body=b.id)}"
+        f"<td>{escape(', '.join(f'{a}→{z}' for a, z in b.year_check_pairs))}</td></tr>" for b in broken)
+    return ("<section id=\"year-checks\"><h2>Bodies whose reports contradict the year before</h2>"
+            "<p class=\"note\">Checks <code>year.carry_over</code> and <code>year.normative_stock</code> "
+            "(docs/DATA_DICTIONARY.md), on the later report of each pair.</p>"
+            + (f'<table id="table-year-checks"><tr><th>body</th><th>name</th><th>region</th><th>failures</th>'
+               f"<th>years (earlier→later)</th></tr>{rows}</table>" if broken
+               else '<p class="note" id="year-checks-none">No body\'s reports break a year-over-year check.</p>')
+            + "</section>")
+
+
 def render_page(coverage: Coverage) -> str:
     """The whole coverage page."""
     sections = (_summary(coverage), _heatmap_section(coverage), _portals_section(coverage),
                 _outcomes_section(coverage), _checks_section(coverage), _runs_section(coverage),
-                _similarity_section(coverage))
+                _similarity_section(coverage), _bodies_section(coverage), _year_checks_section(coverage))
     page = ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             "<title>政府信息公开工作年度报告: coverage</title>"
             f"<style>{_CSS}</style></head><body><h1>Coverage of the annual-report database</h1>"

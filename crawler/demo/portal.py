@@ -9,6 +9,7 @@ from crawler.demo.columns.hanweb import HanwebColumn, HanwebTwoListsColumn
 from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
 from crawler.demo.columns.trs import Notice, TrsColumn
 from crawler.demo.columns.trs_api import TrsApiColumn
+from crawler.demo.columns.years import YearsColumn
 from crawler.demo.reports import seed_reports
 from crawler.demo.site import DemoResponse, Site
 
@@ -42,6 +43,7 @@ class DemoPortal:
         self.gkmlpt = GkmlptColumn(self.site)
         self.plain_list = PlainListColumn(self.site)
         self.unknown_markup = UnknownMarkupColumn(self.site)
+        self.years = YearsColumn(self.site)   # two years of one body: the year-over-year checks
 
         if faults:   # test-only: the fault-injecting columns (crawler/demo/columns/faults.py)
             from crawler.demo.columns.faults import CalendarColumn, FaultColumn, TrapColumn
