@@ -98,8 +98,9 @@ def _year_list(years) -> str:
 
 def cmd_bodies(opts) -> int:
     from pipelines.queries import bodies
+    found = bodies(opts.province)
     print("id\tname\tcanonical\tkind\tlevel\tregion\tcode\tyears found\tyears missing\tyear checks failed")
-    for b in bodies(opts.province):
+    for b in found:
         region = "/".join(x for x in (b.province, b.prefecture, b.county) if x) or "-"
         print(f"{b.id}\t{b.name}\t{b.canonical_name}\t{b.kind}\t{b.level or '-'}\t{region}\t{b.division_code or '-'}\t"
               f"{_year_list(b.found)}\t{_year_list(b.missing)}\t{b.year_checks}")

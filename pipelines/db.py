@@ -606,6 +606,8 @@ def _year_checks(session: Session, report: "Report", known: bool = True) -> None
 def link_reports(session: Session, batch: int = 500) -> int:
     """Link every report stored without a body (before migration 0006) to its body and compute
     its year-over-year checks; each batch one transaction. Returns how many were linked."""
+    from crawler.registry.bodies import load_aliases
+    load_aliases()            # a broken $REPORTS_BODY_ALIASES file is said before anything is read
     linked, after = 0, 0
     while True:
         with session.begin():

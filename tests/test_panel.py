@@ -177,3 +177,12 @@ def test_the_commands(session, database_url, tmp_path):
     refused = cli("export", "--panel", "--format", "jsonl", "--out", "-", database_url=database_url, check=False)
     assert refused.returncode == 1 and refused.stderr.strip().startswith("error:")
     assert "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_a_broken_alias_file_is_a_one_line_error(database_url, tmp_path, monkeypatch):
+    bad = tmp_path / "aliases.toml"
+    bad.write_text("[abbreviations\n", encoding="utf-8")
+    monkeypatch.setenv("REPORTS_BODY_ALIASES", str(bad))
+    done = cli("bodies", database_url=database_url, check=False)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and str(bad) in done.stderr
