@@ -21,7 +21,7 @@ setup(
         "pipelines.migrations.versions": "migrations/versions",
     },
     package_data={
-        "crawler.registry": ["*.toml"],
+        "crawler.registry": ["*.toml", "*.csv"],
         "crawler.demo": ["seeds/*.txt"],
         "pipelines.migrations": ["script.py.mako"],
     },

@@ -70,19 +70,71 @@ def cmd_parse(opts) -> int:
     return 0
 
 
+def _registry_portals(province: str | None, prefecture: str | None = None, level: str | None = None,
+                      portal_ids: list[str] | None = None):
+    from crawler.registry import load_portals, select_portals
+    portals = load_portals()
+    if portal_ids or province or prefecture or level:
+        return select_portals(portals, portal_ids, province, prefecture, level)
+    return portals
+
+
 def cmd_portals(opts) -> int:
-    from crawler.registry import load_portals
-    from pipelines.queries import verified_portals
-    crawled = verified_portals()      # a successful crawl marks an entry verified
-    portals = [p for p in load_portals() if not opts.province or p.province.startswith(opts.province)]
-    print("id\tname\tregion\tcode\tfamily\tstatus\tstart_url")
+    """Each portal with its remembered columns and its last crawl's outcome."""
+    from pipelines.queries import portal_states, report_columns
+    portals = _registry_portals(opts.province, opts.prefecture, opts.level)
+    states = portal_states()
+    columns: dict[str, list] = {}
+    for column in report_columns([p.id for p in portals] if len(portals) < 1000 else None, active_only=True):
+        columns.setdefault(column.portal_id, []).append(column)
+    print("id\tname\tregion\tcode\tlevel\tfamily\tstatus\tcolumns\tlast crawl\tstart")
     for p in portals:
         region = "/".join(x for x in (p.province, p.prefecture, p.county) if x)
-        state = crawled.get(p.id)
+        state = states.get(p.id)
         status = (f"verified {state.last_success_at:%Y-%m-%d}" if state and state.last_success_at
                   else "verified" if p.verified else "unverified")
-        print(f"{p.id}\t{p.name}\t{region}\t{p.division_code or '-'}\t{p.family}\t{status}\t{p.start_url}")
+        last = (f"{state.last_crawl_at:%Y-%m-%d}: {state.last_outcome}" if state and state.last_crawl_at
+                else "never crawled")
+        start = p.start_url or (f"{p.home} (discovery)" if p.home else "-")
+        print(f"{p.id}\t{p.name}\t{region}\t{p.division_code or '-'}\t{p.level}\t{p.family}\t{status}\t"
+              f"{len(columns.get(p.id, []))}\t{last}\t{start}")
     return 0
+
+
+def cmd_columns(opts) -> int:
+    """The remembered annual-report columns."""
+    from pipelines.queries import report_columns
+    ids = None
+    if opts.portal or opts.province:
+        ids = [p.id for p in _registry_portals(opts.province, portal_ids=[opts.portal] if opts.portal else None)]
+    print("portal\tfamily\tcolumn\tdepartment\tstate\tlast success\treports seen\tlast error\turl")
+    for c in report_columns(ids):
+        state = "active" if c.active else "failed: rediscover"
+        print(f"{c.portal_id}\t{c.family or '-'}\t{c.title or '-'}\t{c.department or '-'}\t{state}\t"
+              f"{f'{c.last_success_at:%Y-%m-%d %H:%M}' if c.last_success_at else '-'}\t{c.reports_seen}\t"
+              f"{c.last_error or '-'}\t{c.url}")
+    return 0
+
+
+def cmd_discover(opts) -> int:
+    """Discovery only: find and remember the annual-report columns; fetch no report."""
+    from pipelines.queries import report_columns
+    args = _spider_args(opts.a)
+    if opts.province:
+        args["province"] = opts.province
+    if not ({"site", "portal", "province", "prefecture", "level"} & set(args)):
+        raise CommandError("discover needs -a site=HOME_URL[,…], -a portal=ID or --province P")
+    stats = run_crawl({**args, "discover": "1"}, _spider_args(opts.s), progress=True)
+    found = stats.get("reports/discovery/columns", 0)
+    print(f"discovery {stats.get('finish_reason')}: {stats.get('reports/discovery/portals', 0)} portal(s), "
+          f"{stats.get('reports/discovery/requests', 0)} requests, {found} column(s) found, "
+          f"{stats.get('reports/failures', 0)} failure(s)", file=sys.stderr)
+    ids = sorted({key.split("/", 2)[2] for key in stats if key.startswith("reports/discovered/")})
+    for column in report_columns(ids):
+        if column.active:
+            print(f"{column.portal_id}\t{column.family or '-'}\t{column.title or '-'}\t"
+                  f"{column.department or '-'}\t{column.url}")
+    return 0 if stats.get("finish_reason") == "finished" else 1
 
 
 def _year_list(years) -> str:
@@ -148,12 +200,18 @@ def cmd_failures(opts) -> int:
 def cmd_demo(opts) -> int:
     from crawler.demo.portal import DemoPortal
     from crawler.demo.server import DemoServer
-    from pipelines.queries import stored_reports
+    from pipelines.queries import report_columns, stored_reports
 
     with DemoServer(DemoPortal().site, port=opts.port) as server:
         print(f"demo portal serving on {server.base_url}", file=sys.stderr)
         stats = run_crawl({"province": "演示"}, {**DEMO_SETTINGS, "REPORTS_DEMO_URL": server.base_url})
     reports = stored_reports()
+    columns = [c for c in report_columns() if c.found_via]
+    print(f"discovery: {stats.get('reports/discovery/portals', 0)} portal(s) walked from their home pages in "
+          f"{stats.get('reports/discovery/requests', 0)} requests; {len(columns)} annual-report column(s) remembered:")
+    for c in columns:
+        print(f"  {c.portal_id}  {c.title or '-'}{f' ({c.department})' if c.department else ''}  "
+              f"{c.family or '-'}  {c.url}")
     print(f"crawl {stats.get('finish_reason')}: {stats.get('response_received_count', 0)} pages fetched, "
           f"{stats.get('reports/stored/new', 0)} new, {stats.get('reports/stored/duplicate', 0)} reposts merged, "
           f"{stats.get('reports/failures', 0)} failures")
@@ -168,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crawler", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("crawl", help="run the reports spider with a progress display")
-    p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument (portal=, province=, url=, since=, until=, mode=)")
+    p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument (portal=, province=, prefecture=, level=, url=, site=, since=, until=, "
+                        "mode=, rediscover=1, allow_hosts=)")
     p.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
     p.set_defaults(func=cmd_crawl)
     p = sub.add_parser("enqueue", help="seed the shared Redis queue (REDIS_URL) with a crawl's start requests")
@@ -196,9 +255,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", default=None)
     p.add_argument("--runs", type=int, default=10, help="how many of the latest runs to show")
     p.set_defaults(func=cmd_report)
-    p = sub.add_parser("portals", help="list the portal registry")
-    p.add_argument("--province")
+    p = sub.add_parser("portals", help="list the portal registry, with columns and last crawl outcome")
+    p.add_argument("--province", help="a prefix matches: 黑龙江 for 黑龙江省")
+    p.add_argument("--prefecture")
+    p.add_argument("--level", choices=("province", "prefecture", "county", "demo"))
     p.set_defaults(func=cmd_portals)
+    p = sub.add_parser("columns", help="the remembered annual-report columns")
+    p.add_argument("--portal", metavar="ID")
+    p.add_argument("--province")
+    p.set_defaults(func=cmd_columns)
+    p = sub.add_parser("discover", help="find and remember annual-report columns from home pages; fetch no report")
+    p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument: site=HOME_URL[,…], portal=ID")
+    p.add_argument("--province", help="every portal of a province")
+    p.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+    p.set_defaults(func=cmd_discover)
     p = sub.add_parser("bodies", help="the reporting bodies, with the report years found and missing")
     p.add_argument("--province", help="only bodies of this province (a prefix matches)")
     p.set_defaults(func=cmd_bodies)

@@ -102,3 +102,25 @@ class CrawlFailure:
     status: int | None = None
     exception: str | None = None
     retries: int = 0
+
+
+@dataclass
+class DiscoveredColumn:
+    """An annual-report column discovery found on a portal: remembered in `report_columns`."""
+
+    portal_id: str
+    url: str
+    family: str | None = None
+    title: str | None = None
+    department: str | None = None
+    found_via: str | None = None
+
+
+@dataclass
+class PortalDiscovered:
+    """A portal's discovery walk ended: where it landed, what it spent, how many columns it found."""
+
+    portal_id: str
+    home_url: str
+    requests: int
+    columns: int

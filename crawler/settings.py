@@ -63,6 +63,10 @@ ITEM_PIPELINES = {
 
 # The reports spider and its components (all prefixed REPORTS_)
 REPORTS_MAX_LISTING_PAGES = 500          # per portal: a pagination trap stops here
+# Discovery (crawler/discovery.py): from a home page to the annual-report columns, best link first
+REPORTS_DISCOVERY_BUDGET = 80             # requests per portal's walk
+REPORTS_DISCOVERY_MAX_DEPTH = 4           # clicks from the home page
+REPORTS_DISCOVERY_CONCURRENCY = 2         # pages of one walk in flight at once (best first needs few)
 REPORTS_DEMO_URL = os.environ.get("REPORTS_DEMO_URL", "")   # replaces {demo} in registry start URLs
 REPORTS_STORE_RAW_HTML = True
 REPORTS_REPOST_SIMILARITY = 0.9          # MinHash Jaccard at which a same-publisher, same-year body is a repost

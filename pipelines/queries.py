@@ -94,3 +94,21 @@ def bodies(province: str | None = None, database_url: str | None = None) -> list
     with _session(database_url) as session:
         db.link_reports(session)
         return body_years(session, province)
+
+
+def report_columns(portal_ids: list[str] | None = None, database_url: str | None = None,
+                   active_only: bool = False) -> list[db.ReportColumn]:
+    """The remembered annual-report columns (of these portals), by portal, then as found."""
+    with _session(database_url) as session:
+        query = select(db.ReportColumn).order_by(db.ReportColumn.portal_id, db.ReportColumn.id)
+        if portal_ids is not None:
+            query = query.where(db.ReportColumn.portal_id.in_(portal_ids))
+        if active_only:
+            query = query.where(db.ReportColumn.active.is_(True))
+        return list(session.scalars(query))
+
+
+def portal_states(database_url: str | None = None) -> dict[str, db.Portal]:
+    """What the crawler learnt of each portal it reached (id → row)."""
+    with _session(database_url) as session:
+        return {p.id: p for p in session.scalars(select(db.Portal))}

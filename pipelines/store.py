@@ -9,7 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawler.items import CrawlFailure, Report
+from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
 from pipelines import db
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class StorePipeline:
         from twisted.internet import reactor
         from twisted.internet.threads import deferToThreadPool
 
-        if not isinstance(item, (Report, CrawlFailure)):
+        if not isinstance(item, (Report, CrawlFailure, DiscoveredColumn, PortalDiscovered)):
             return item
         outcome = await maybe_deferred_to_future(deferToThreadPool(reactor, self.pool, self._store, item))
         return self._count(outcome, item)
@@ -65,6 +65,13 @@ class StorePipeline:
             if isinstance(item, CrawlFailure):
                 self._record_failure(session, item)
                 return "failure"
+            if isinstance(item, DiscoveredColumn):
+                db.remember_column(session, item.portal_id, item.url, item.family, item.title, item.department,
+                                   item.found_via)
+                return "column"
+            if isinstance(item, PortalDiscovered):
+                db.portal_discovered(session, item.portal_id, item.home_url, item.columns)
+                return "discovered"
             fields = dict(ItemAdapter(item))     # asdict() would deep-copy the raw page and the cells
             try:
                 return db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw,
@@ -82,6 +89,8 @@ class StorePipeline:
             self.counts["failures"] += 1
             self.crawler.stats.inc_value("reports/failures")
             return item
+        if outcome in ("column", "discovered"):
+            return item
         self.crawler.stats.inc_value(f"reports/stored/{outcome}")
         if outcome in OUTCOME_COUNTS:
             self.counts[OUTCOME_COUNTS[outcome]] += 1
@@ -91,6 +100,20 @@ class StorePipeline:
     def _record_failure(self, session, failure: CrawlFailure) -> None:
         db.record_failure(session, self.run_id, failure.url, failure.reason, failure.portal_id,
                           failure.status, failure.exception, failure.retries)
+
+    def _record_columns(self, session, spider) -> None:
+        """Each column's outcome; a remembered column that failed leaves a failure row saying its
+        portal will be rediscovered. Each portal's one-line outcome."""
+        for outcome in getattr(spider, "column_outcomes", list)():
+            db.record_column_outcome(session, outcome.portal_id, outcome.url, outcome.family,
+                                     outcome.reports_seen, outcome.error)
+            if outcome.error and outcome.remembered:
+                self._count(self._store(CrawlFailure(
+                    url=outcome.url, portal_id=outcome.portal_id,
+                    reason=f"column failed ({outcome.error}): portal {outcome.portal_id} will be "
+                           f"rediscovered on the next run")), None)
+        for portal_id, line in getattr(spider, "portal_outcomes", dict)().items():
+            db.record_portal_outcome(session, portal_id, line)
 
     def spider_closed(self, spider, reason):
         self.pool.stop()          # every item's Deferred has fired before the spider closes
@@ -105,6 +128,7 @@ class StorePipeline:
                     db.mark_portal_verified(session, portal.id,
                                             self.crawler.stats.get_value(f"reports/family/{portal.id}")
                                             or portal.family)
+            self._record_columns(session, spider)
             stats = self.crawler.stats.get_stats()
             counts = dict(self.counts,
                           pages_fetched=stats.get("response_received_count", 0),

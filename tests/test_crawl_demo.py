@@ -127,4 +127,5 @@ def test_unsupported_portal_is_a_failure_row_without_a_request(run_crawl, sessio
     assert result.stats.get("downloader/request_count", 0) == 0
     (failure,) = session.scalars(select(db.Failure)).all()
     assert failure.portal_id == "cn-nfra" and "not supported: JavaScript-only" in failure.reason
-    assert session.get(db.Portal, "cn-nfra") is None        # never marked verified
+    row = session.get(db.Portal, "cn-nfra")
+    assert row is not None and not row.verified and "not supported" in row.last_outcome   # never marked verified

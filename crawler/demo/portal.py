@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from crawler.demo.columns.generic import PlainListColumn, UnknownMarkupColumn
 from crawler.demo.columns.gkmlpt import GkmlptColumn
+from crawler.demo.columns.homes import DemoHomes
 from crawler.demo.columns.hanweb import HanwebColumn, HanwebTwoListsColumn
 from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
 from crawler.demo.columns.trs import Notice, TrsColumn
@@ -44,6 +45,7 @@ class DemoPortal:
         self.plain_list = PlainListColumn(self.site)
         self.unknown_markup = UnknownMarkupColumn(self.site)
         self.years = YearsColumn(self.site)   # two years of one body: the year-over-year checks
+        self.homes = DemoHomes(self.site)   # portals known only by their home page (discovery)
 
         if faults:   # test-only: the fault-injecting columns (crawler/demo/columns/faults.py)
             from crawler.demo.columns.faults import CalendarColumn, FaultColumn, TrapColumn

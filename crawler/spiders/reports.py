@@ -1,7 +1,15 @@
-"""The one spider: registry lookup (or family detection), listing walk, report pages.
+"""The one spider: registry lookup (or family detection), discovery, listing walk, report pages.
 
-    scrapy crawl reports -a portal=ID[,ID…] | -a province=黑龙江 | -a url=LISTING_URL
+    scrapy crawl reports -a portal=ID[,ID…] | -a province=黑龙江 [-a prefecture=P] [-a level=county]
+                         | -a url=LISTING_URL | -a site=HOME_URL[,HOME_URL…]
                          [-a since=2018] [-a until=2020] [-a mode=nightly|full]
+                         [-a rediscover=1] [-a discover=1] [-a allow_hosts=HOST[,HOST…]]
+
+A portal's annual-report columns are its registered listing (`start_url`), the columns earlier
+runs found and remembered (`report_columns`), or, when it has neither, when a remembered column
+failed last time, or with `rediscover=1`, the columns a discovery walk finds from its home page
+(crawler/discovery.py: best first, within REPORTS_DISCOVERY_BUDGET requests and
+REPORTS_DISCOVERY_MAX_DEPTH clicks). `discover=1` only discovers: it fetches no report.
 
 Nightly mode (the default) is incremental: known report pages are asked for with conditional
 requests (If-None-Match / If-Modified-Since from what the last run stored) and are not parsed
@@ -16,6 +24,7 @@ a hard kill re-walks its listings and fetches whatever was not stored yet. In di
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -23,11 +32,14 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.extract.title import is_annual_report, report_year
+from crawler import discovery
+from crawler.discovery import Column, ColumnOutcome, DiscoveryWalk, NavLink
+from crawler.extract.title import report_year
+from crawler.families.shapes import is_report_link
 from crawler.families.base import Family
 from crawler.families.detect import detect_family
 from crawler.families.registry import family_class
-from crawler.items import CrawlFailure, Report
+from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
 from crawler.registry import Portal, load_portals, select_portals
 from pipelines import db
 from pipelines.dedupe import seen_key
@@ -38,23 +50,50 @@ from pipelines.dedupe import seen_key
 # at most in a 20,000-report crawl, 1,391 with this priority, of which ~1,000 are the announced
 # listing pages themselves, one per 20 reports and at most REPORTS_MAX_LISTING_PAGES per portal).
 REPORT_PAGE_PRIORITY = 1
+# Discovery pages go first of all: the columns they find feed the rest of the crawl.
+DISCOVERY_PRIORITY = 2
 
 
 def _year(value) -> int | None:
-    return int(value) if value not in (None, "") else None
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"reports: a year must be a number, not {value!r}") from None
+
+
+def _flag(value) -> bool:
+    return str(value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
 class ReportsSpider(scrapy.Spider):
     name = "reports"
 
     def __init__(self, portal: str | None = None, province: str | None = None, url: str | None = None,
-                 since=None, until=None, mode: str = "nightly", *args, **kwargs):
+                 since=None, until=None, mode: str = "nightly", site: str | None = None,
+                 prefecture: str | None = None, level: str | None = None, rediscover=None, discover=None,
+                 allow_hosts: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not (portal or province or url):
-            raise ValueError("reports: give -a portal=ID[,ID…], -a province=P or -a url=LISTING_URL")
-        self.portal_ids = [p.strip() for p in portal.split(",") if p.strip()] if portal else []
+        if not (portal or province or url or site or prefecture or level):
+            raise ValueError("reports: give -a portal=ID[,ID…], -a province=P, -a url=LISTING_URL "
+                             "or -a site=HOME_URL")
+        self.portal_ids = _list(portal)
         self.province = province
+        self.prefecture = prefecture
+        self.level = level
         self.listing_url = url
+        self.site_urls = _list(site)
+        for home in self.site_urls + ([url] if url else []):
+            if not urlsplit(home).hostname or urlsplit(home).scheme not in ("http", "https"):
+                raise ValueError(f"reports: {home!r} is not an http(s) URL")
+        self.rediscover = _flag(rediscover)
+        self.discover_only = _flag(discover)
+        self.allow_hosts = tuple(_list(allow_hosts))
         self.since, self.until = _year(since), _year(until)
         if mode not in ("nightly", "full"):
             raise ValueError(f"reports: mode must be nightly or full, not {mode!r}")
@@ -64,26 +103,54 @@ class ReportsSpider(scrapy.Spider):
         self._seen_listings: set[str] = set()
         self._seen_reports: set[bytes] = set()     # seen_key of each report URL requested
         self.portals: list[Portal] = []
-        self._families: dict[str, Family] = {}
-        self._listing_pages: dict[str, int] = {}
-        self._report_links: dict[str, int] = {}
+        self._families: dict[str, Family] = {}          # by column URL
+        self._listing_pages: dict[str, int] = {}        # by portal
+        self._report_links: dict[str, int] = {}         # by portal
+        self.remembered: dict[str, list[Column]] = {}   # by portal: columns earlier runs found
+        self.needs_discovery: set[str] = set()          # portals whose remembered column failed
+        self._walks: dict[str, DiscoveryWalk] = {}
+        self._columns: dict[str, str] = {}              # column URL -> portal id
+        self._column_reports: dict[str, int] = {}
+        self._column_errors: dict[str, str] = {}
+        self._columns_read: set[str] = set()
+        self._extra_domains: list[str] = []             # .gov.cn platforms a home page redirected to
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        demo_url = crawler.settings.get("REPORTS_DEMO_URL", "")
-        if spider.listing_url:
-            host = urlsplit(spider.listing_url).hostname or ""
-            spider.portals = [Portal(id=f"url:{host}", name=host, province="", start_url=spider.listing_url)]
-        else:
-            chosen = select_portals(load_portals(), spider.portal_ids, spider.province)
-            spider.portals = [p.resolved(demo_url) for p in chosen]
-        spider.allowed_domains = sorted({d for p in spider.portals for d in p.domains()})
-        spider.max_listing_pages = crawler.settings.getint("REPORTS_MAX_LISTING_PAGES", 500)
-        spider.distributed = bool(crawler.settings.get("REDIS_URL"))
-        spider.database_url = crawler.settings.get("DATABASE_URL") or None
+        settings = crawler.settings
+        spider.portals = spider._chosen_portals(settings.get("REPORTS_DEMO_URL", ""))
+        spider.max_listing_pages = settings.getint("REPORTS_MAX_LISTING_PAGES", 500)
+        spider.discovery_budget = settings.getint("REPORTS_DISCOVERY_BUDGET", 80)
+        spider.discovery_depth = settings.getint("REPORTS_DISCOVERY_MAX_DEPTH", 4)
+        spider.discovery_concurrency = settings.getint("REPORTS_DISCOVERY_CONCURRENCY", 2)
+        spider.distributed = bool(settings.get("REDIS_URL"))
+        spider.database_url = settings.get("DATABASE_URL") or None
         spider._load_known_pages()     # before the store pipeline opens this run's own run row
+        remembered_hosts = {urlsplit(c.url).hostname for cs in spider.remembered.values() for c in cs}
+        spider.allowed_domains = sorted({d for p in spider.portals for d in p.domains()}
+                                        | {discovery.registered_domain(h) for h in remembered_hosts if h})
         return spider
+
+    def _chosen_portals(self, demo_url: str) -> list[Portal]:
+        """The portals this crawl is about: registry entries, a bare listing URL, or home pages
+        (a registry entry when its home page's site is registered, else a portal of its own)."""
+        if self.listing_url:
+            host = urlsplit(self.listing_url).hostname or ""
+            return [Portal(id=f"url:{host}", name=host, province="", start_url=self.listing_url,
+                           allowed_domains=self.allow_hosts)]
+        registry = [p.resolved(demo_url) for p in load_portals()]
+        portals = select_portals(registry, self.portal_ids, self.province, self.prefecture, self.level) \
+            if (self.portal_ids or self.province or self.prefecture or self.level) else []
+        by_home = {_site_key(p.home_url): p for p in registry if p.home_url}
+        for home in self.site_urls:
+            portal = by_home.get(_site_key(home))
+            if portal is None:
+                portal = Portal(id=f"site:{_site_key(home)}", name=urlsplit(home).hostname, province="",
+                                home_url=home, allowed_domains=self.allow_hosts)
+            if portal.id not in {p.id for p in portals}:
+                portals.append(portal)
+        return portals
 
     def _load_known_pages(self) -> None:
         db.upgrade_schema(self.database_url)
@@ -93,46 +160,232 @@ class ReportsSpider(scrapy.Spider):
             with db.session_factory(engine)() as session:
                 self.known = db.known_pages(session, ids)
                 self.catch_up = db.last_walk_incomplete(session, ids)
+                for portal_id, rows in db.remembered_columns(session, ids).items():
+                    self.remembered[portal_id] = [Column(r.url, r.family or "auto", r.title, r.department,
+                                                         r.found_via) for r in rows]
+                self.needs_discovery = db.portals_needing_discovery(session, ids)
         finally:
             engine.dispose()
         self.logger.info("%d report pages known from earlier crawls%s", len(self.known),
                          "; the last run was cut short or had failures: walking every listing page"
                          if self.catch_up else "")
 
-    def _request(self, url: str, **kwargs) -> scrapy.Request:
-        return scrapy.Request(url, dont_filter=not self.distributed, errback=self.on_error, **kwargs)
+    def _request(self, url: str, meta: dict | None = None, **kwargs) -> scrapy.Request:
+        return scrapy.Request(url, dont_filter=not self.distributed, errback=self.on_error,
+                              meta={**(meta or {}), **self._offsite_meta(url)}, **kwargs)
+
+    def _offsite_meta(self, url: str) -> dict:
+        """Pages of a .gov.cn platform a home page redirected to during this crawl pass Scrapy's
+        offsite check, whose domains were fixed when the crawl opened."""
+        if self._extra_domains and discovery.within(url, self._extra_domains):
+            return {"allow_offsite": True}
+        return {}
 
     # --- start ----------------------------------------------------------------------------------
     async def start(self):
         for portal in self.portals:
             if portal.options.get("unsupported"):
-                yield self._failure(portal.start_url, portal, f"portal not supported: {portal.options['unsupported']}",
-                                    None)
+                yield self._failure(portal.start_url or portal.home, portal,
+                                    f"portal not supported: {portal.options['unsupported']}", None)
                 continue
-            if portal.family != "auto":
-                self._families[portal.id] = family_class(portal.family)(portal.options)
-            self._listing_pages[portal.id] = 1
+            self._listing_pages[portal.id] = 0
             self._report_links[portal.id] = 0
-            self._seen_listings.add(_listing_key(scrapy.Request(portal.start_url)))
-            yield self._request(portal.start_url, callback=self.parse_listing,
-                                cb_kwargs={"portal": portal}, meta={"portal_id": portal.id, "listing": True})
+            columns = self._columns_to_crawl(portal)
+            for column in columns:
+                request = self._column_request(column, portal)
+                if request is not None:
+                    yield request
+            if self.discover_only or self.rediscover or portal.id in self.needs_discovery or not columns:
+                for item in self._start_discovery(portal):
+                    yield item
+
+    def _columns_to_crawl(self, portal: Portal) -> list[Column]:
+        """The registered listing, and the columns earlier runs found (unless the portal is to be
+        rediscovered: one of them failed, or `rediscover=1`). None in discover-only mode."""
+        if self.discover_only:
+            return []
+        columns = [Column(portal.start_url, portal.family, None, None, None)] if portal.start_url else []
+        if not (self.rediscover or portal.id in self.needs_discovery):
+            columns += [c for c in self.remembered.get(portal.id, []) if c.url != portal.start_url]
+        return columns
+
+    def _column_request(self, column: Column, portal: Portal) -> scrapy.Request | None:
+        """The first listing page of a column (once per crawl)."""
+        request = self._request(column.url, callback=self.parse_listing,
+                                cb_kwargs={"portal": portal, "column": column.url},
+                                meta={"portal_id": portal.id, "listing": True, "column_first": True})
+        key = _listing_key(request)
+        if key in self._seen_listings:
+            return None
+        self._seen_listings.add(key)
+        self._listing_pages[portal.id] += 1
+        self._columns[column.url] = portal.id
+        self._column_reports.setdefault(column.url, 0)
+        if column.family != "auto":
+            self._families[column.url] = family_class(column.family)(portal.options)
+        return request
+
+    # --- discovery ------------------------------------------------------------------------------
+    def _start_discovery(self, portal: Portal):
+        home = portal.home
+        if not home:
+            yield self._failure(portal.start_url, portal, "no home page known to discover columns from", None)
+            return
+        if self.distributed:
+            yield self._failure(home, portal, "columns unknown: discovery does not run in distributed mode; "
+                                "run `python -m crawler discover` for this portal first", None)
+            return
+        walk = self._walks[portal.id] = DiscoveryWalk(portal.id, list(portal.domains()), self.discovery_budget,
+                                                      self.discovery_depth)
+        walk.start(home)
+        self.crawler.stats.inc_value("reports/discovery/portals")
+        yield self._discovery_request(home, portal, 0, None)
+
+    def _discovery_request(self, url: str, portal: Portal, depth: int, link: NavLink | None) -> scrapy.Request:
+        # allow_offsite: a home page may redirect to another .gov.cn platform of its region, which
+        # parse_discovery judges; links are kept to the portal's domains before they are requested
+        return scrapy.Request(url, callback=self.parse_discovery, errback=self.on_discovery_error,
+                              dont_filter=True, priority=DISCOVERY_PRIORITY,
+                              meta={"portal_id": portal.id, "allow_offsite": True, "discovery": True},
+                              cb_kwargs={"portal": portal, "depth": depth, "link": link})
+
+    def parse_discovery(self, response: Response, portal: Portal, depth: int, link: NavLink | None):
+        walk = self._walks[portal.id]
+        walk.in_flight -= 1
+        self.crawler.stats.inc_value("reports/discovery/pages")
+        if not discovery.within(response.url, walk.domains):
+            refusal = self._follow_platform(response, portal, walk)
+            if refusal is not None:
+                self.crawler.stats.inc_value("reports/discovery/offsite_refused")
+                if depth == 0:
+                    walk.stopped_by = refusal
+                    yield self._failure(response.url, portal, refusal, response.status)
+                yield from self._pump(walk, portal)
+                return
+        if depth == 0:
+            walk.home_url = response.url
+        problem = discovery.obstacle(response)
+        if problem:
+            if depth == 0:
+                walk.stopped_by = f"home page: {problem}"
+                yield self._failure(response.url, portal, walk.stopped_by, response.status)
+            self.crawler.stats.inc_value("reports/discovery/obstacles")
+            yield from self._pump(walk, portal)
+            return
+        label = discovery.is_labelled_column(response)
+        column = self._as_column(response, portal, label, link)
+        if column is not None:
+            walk.columns.append(column)
+            self.logger.info("portal %s: annual-report column %s %s (%s%s)", portal.id, column.title or "",
+                             column.url, column.family, f", {column.department}" if column.department else "")
+            yield DiscoveredColumn(portal_id=portal.id, url=column.url, family=column.family, title=column.title,
+                                   department=column.department, found_via=column.found_via)
+            if not self.discover_only:
+                yield from self._crawl_discovered(response, portal, column)
+        if depth < walk.max_depth:
+            department = link.department if link else None
+            walk.offer(discovery.nav_links(response, walk.domains, department,
+                                           lists_departments=bool(link and link.kind == "departments"),
+                                           column_index=bool(label) and column is None), depth + 1)
+        yield from self._pump(walk, portal)
+
+    def _follow_platform(self, response: Response, portal: Portal, walk: DiscoveryWalk) -> str | None:
+        """A redirect off the portal's domains: followed (and recorded) to another .gov.cn platform
+        of the same region; otherwise refused, and why."""
+        names = [n for n in (portal.county, portal.prefecture,
+                             re.sub(r"(?:人民政府|行政公署)$", "", portal.name or "")) if n]
+        if discovery.is_government_platform(response.url) and discovery.same_region(names, response):
+            domain = discovery.registered_domain(urlsplit(response.url).hostname or "")
+            walk.domains.append(domain)
+            self._extra_domains.append(domain)
+            self.crawler.stats.inc_value("reports/discovery/platform_redirects")
+            self.logger.info("portal %s: %s leads to %s, a .gov.cn platform of the same region: followed",
+                             portal.id, walk.home_url, response.url)
+            return None
+        return f"home page redirects off-region to {response.url}"
+
+    def _as_column(self, response: Response, portal: Portal, label: str | None,
+                   link: NavLink | None) -> Column | None:
+        """The page as an annual-report column, or None: labelled as one with report links or more
+        rows to ask for, or with links that are mostly annual reports."""
+        cls, reason = detect_family(response)
+        if cls is None:
+            return None
+        family = cls(portal.options)
+        links = family.links(response)
+        reports = sum(1 for listed in links if is_report_link(listed.title, listed.url))
+        more = bool(label) and not reports and any(True for _ in family.next_requests(response))
+        if not ((label and (reports or more)) or discovery.mostly_reports(reports, len(links))):
+            return None
+        self._families[response.url] = family
+        title = label or next(iter(discovery.page_labels(response)), None)
+        return Column(response.url, cls.name, title, link.department if link else None,
+                      link.via if link else None)
+
+    def _crawl_discovered(self, response: Response, portal: Portal, column: Column):
+        """A column found by discovery is read at once from the page discovery fetched."""
+        request = self._request(column.url, meta={"portal_id": portal.id, "listing": True})
+        key = _listing_key(request)
+        if key in self._seen_listings:
+            return
+        self._seen_listings.add(key)
+        self._listing_pages[portal.id] += 1
+        self._columns[column.url] = portal.id
+        self._column_reports.setdefault(column.url, 0)
+        yield from self.parse_listing(response, portal, column.url)
+
+    def _pump(self, walk: DiscoveryWalk, portal: Portal):
+        for link, depth in walk.take(self.discovery_concurrency):
+            yield self._discovery_request(link.url, portal, depth, link)
+        if walk.exhausted and not walk.finished:
+            walk.finished = True
+            self.crawler.stats.inc_value("reports/discovery/requests", walk.spent)
+            self.crawler.stats.inc_value("reports/discovery/columns", len(walk.columns))
+            self.crawler.stats.set_value(f"reports/discovered/{portal.id}", len(walk.columns))
+            if not walk.columns and walk.stopped_by is None:
+                yield self._failure(walk.home_url, portal, walk.failure_reason(), None)
+            elif walk.columns:
+                self.logger.info("portal %s: %d annual-report column(s) found in %d requests", portal.id,
+                                 len(walk.columns), walk.spent)
+            yield PortalDiscovered(portal_id=portal.id, home_url=walk.home_url, requests=walk.spent,
+                                   columns=len(walk.columns))
+
+    def on_discovery_error(self, failure: Failure):
+        request = failure.request
+        portal, depth = request.cb_kwargs["portal"], request.cb_kwargs["depth"]
+        walk = self._walks[portal.id]
+        walk.in_flight -= 1
+        self.crawler.stats.inc_value("reports/discovery/errors")
+        if depth == 0:
+            response = getattr(failure.value, "response", None)
+            walk.stopped_by = f"home page unreachable: {failure.getErrorMessage() or failure.type.__name__}"
+            yield CrawlFailure(url=request.url, portal_id=portal.id, exception=failure.type.__name__,
+                               status=getattr(response, "status", None), retries=request.meta.get("retry_times", 0),
+                               reason=walk.stopped_by)
+        yield from self._pump(walk, portal)
 
     # --- listings -------------------------------------------------------------------------------
-    def parse_listing(self, response: Response, portal: Portal):
-        family = self._families.get(portal.id)
+    def parse_listing(self, response: Response, portal: Portal, column: str):
+        if response.meta.get("column_first") and self._redirected_home(response, portal, column):
+            self._column_errors[column] = f"redirected to the home page ({response.url})"
+            return
+        family = self._families.get(column)
         if family is None:
             cls, reason = detect_family(response)
             if cls is None:
+                self._column_errors.setdefault(column, f"listing not recognised: {reason}")
                 yield self._failure(response.url, portal, f"listing not recognised: {reason}", response.status)
                 return
-            self.logger.info("portal %s: family %s chosen (%s)", portal.id, cls.name, reason)
-            family = self._families[portal.id] = cls(portal.options)
+            self.logger.info("portal %s: family %s chosen (%s) for column %s", portal.id, cls.name, reason, column)
+            family = self._families[column] = cls(portal.options)
             self.crawler.stats.set_value(f"reports/family/{portal.id}", cls.name)
         links = family.links(response)
-        reports = [link for link in links if is_annual_report(link.title)]
+        reports = [link for link in links if is_report_link(link.title, link.url)]
+        self._columns_read.add(column)
         self.crawler.stats.inc_value("reports/listing_pages")
         self.crawler.stats.inc_value("reports/links_skipped_not_report", len(links) - len(reports))
         self._report_links[portal.id] += len(reports)
+        self._column_reports[column] = self._column_reports.get(column, 0) + len(reports)
         new_links = in_range = 0
         for link in reports:
             year = report_year(link.title)
@@ -162,9 +415,20 @@ class ReportsSpider(scrapy.Spider):
                 break
             self._seen_listings.add(key)
             self._listing_pages[portal.id] += 1
+            meta = {k: v for k, v in request.meta.items() if k != "column_first"}
             yield request.replace(callback=self.parse_listing, errback=self.on_error,
-                                  dont_filter=not self.distributed, cb_kwargs={"portal": portal},
-                                  meta={**request.meta, "portal_id": portal.id, "listing": True})
+                                  dont_filter=not self.distributed,
+                                  cb_kwargs={"portal": portal, "column": column},
+                                  meta={**meta, "portal_id": portal.id, "listing": True,
+                                        **self._offsite_meta(request.url)})
+
+    @staticmethod
+    def _redirected_home(response: Response, portal: Portal, column: str) -> bool:
+        """A column URL that now lands on the site's home page: the column is gone."""
+        landed = urlsplit(response.url)
+        return (response.url.rstrip("/") != column.rstrip("/")
+                and (landed.path in ("", "/", "/index.html", "/index.htm", "/index.shtml")
+                     or _site_key(response.url) == _site_key(portal.home)))
 
     def _report_request(self, link, portal: Portal, family: Family, known: db.KnownPage | None) -> scrapy.Request:
         headers, meta = {}, {"portal_id": portal.id}
@@ -196,6 +460,7 @@ class ReportsSpider(scrapy.Spider):
         yield Report(
             url=response.url,
             portal_id=portal.id,
+            trusted_hosts=self._trusted_hosts(portal),
             family=family,
             listing_title=listing_title,
             listing_date=listing_date,
@@ -210,12 +475,22 @@ class ReportsSpider(scrapy.Spider):
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
 
+    def _trusted_hosts(self, portal: Portal) -> tuple[str, ...]:
+        """Hosts a report may come from besides government ones: what the user allowed, and a
+        registry entry's own domains (a bare -a url= or -a site= vouches for nothing)."""
+        if portal.id.startswith(("url:", "site:")):
+            return self.allow_hosts
+        return self.allow_hosts + tuple(portal.domains())
+
     # --- failures -------------------------------------------------------------------------------
     def on_error(self, failure: Failure):
         request = failure.request
         response = getattr(failure.value, "response", None)
         portal = request.cb_kwargs.get("portal")
         reason = failure.getErrorMessage() or failure.type.__name__
+        if request.meta.get("column_first"):
+            status = getattr(response, "status", None)
+            self._column_errors[request.cb_kwargs["column"]] = f"HTTP {status}" if status else reason
         yield CrawlFailure(url=request.url, reason=reason, portal_id=getattr(portal, "id", None),
                            status=getattr(response, "status", None), exception=failure.type.__name__,
                            retries=request.meta.get("retry_times", 0))
@@ -225,12 +500,63 @@ class ReportsSpider(scrapy.Spider):
         return CrawlFailure(url=url, reason=reason, portal_id=portal.id, status=status)
 
     def portals_without_reports(self) -> list[Portal]:
-        """Portals whose listing gave no report link at all: a silent empty crawl is a failure.
-        (Not known in distributed mode: another worker may have read the listing.)"""
-        if self.distributed:
+        """Portals whose columns gave no report link at all: a silent empty crawl is a failure.
+        (Not known in distributed mode: another worker may have read the listing.) A portal whose
+        discovery found no column has its own failure row already."""
+        if self.distributed or self.discover_only:
             return []
+        crawled = set(self._columns.values())
         return [p for p in self.portals
-                if self._report_links.get(p.id, 0) == 0 and not p.options.get("unsupported")]
+                if p.id in crawled and self._report_links.get(p.id, 0) == 0 and not p.options.get("unsupported")]
+
+    def portal_outcomes(self) -> dict[str, str]:
+        """One line per portal: what this crawl gave (`python -m crawler portals` shows it)."""
+        if self.distributed:
+            return {}
+        outcomes = {}
+        for portal in self.portals:
+            walk = self._walks.get(portal.id)
+            columns = sum(1 for owner in self._columns.values() if owner == portal.id)
+            links = self._report_links.get(portal.id, 0)
+            if portal.options.get("unsupported"):
+                outcomes[portal.id] = f"not supported: {portal.options['unsupported']}"
+            elif links:
+                outcomes[portal.id] = f"{links} report link(s) in {columns} column(s)"
+            elif walk is not None and walk.finished and not walk.columns:
+                outcomes[portal.id] = walk.stopped_by or walk.failure_reason()
+            elif walk is not None and self.discover_only:
+                outcomes[portal.id] = f"discovery: {len(walk.columns)} column(s) in {walk.spent} requests"
+            elif columns:
+                outcomes[portal.id] = f"no report link in {columns} column(s)"
+            else:
+                outcomes[portal.id] = "not reached (the crawl ended first)"
+        return outcomes
+
+    def column_outcomes(self) -> list[ColumnOutcome]:
+        """What each column crawled gave: its report links, or why it failed (an error on its
+        first listing page, a redirect to the home page, no report link). Only columns this
+        process read (distributed workers share the reading of a column)."""
+        registered = {p.start_url for p in self.portals}
+        remembered = {c.url for columns in self.remembered.values() for c in columns} - registered
+        outcomes = []
+        for url, portal_id in self._columns.items():
+            error = self._column_errors.get(url)
+            if error is None and url not in self._columns_read:
+                continue
+            if error is None and not self._column_reports.get(url) and not self.distributed:
+                error = "no report link any more"
+            family = self._families.get(url)
+            outcomes.append(ColumnOutcome(portal_id, url, family.name if family else None,
+                                          self._column_reports.get(url, 0), error, url in remembered))
+        return outcomes
+
+
+def _site_key(url: str) -> str:
+    """A home page's identity: host (without www.) and port, and path without index.html."""
+    parts = urlsplit(url)
+    host = parts.netloc[4:] if parts.netloc.startswith("www.") else parts.netloc
+    path = re.sub(r"/(?:index|default)\.s?html?$", "", parts.path).rstrip("/")
+    return f"{host}{path}"
 
 
 def _listing_key(request: scrapy.Request) -> str:
