@@ -152,3 +152,31 @@ def test_minhash_signatures_are_stable_and_measure_overlap():
     assert similarity(body_minhash(text), body_minhash(rewrapped)) > 0.95
     other = (SEEDS / "000_3debe78227b016e7.txt").read_text(encoding="utf-8")
     assert similarity(body_minhash(text), body_minhash(other)) < 0.2
+
+
+def test_a_hanweb_column_page_with_stale_rows_is_asked_past_them_every_night(run_crawl, session, demo):
+    """A jpage column page embeds its first rows, and a real portal's page can be out of date (a
+    cached page): every row it shows is known while the proxy already lists a new report. The
+    nightly walk does not end on such a page."""
+    from dataclasses import replace as replaced
+
+    from crawler.demo.columns.detail import Entry, detail_response
+    from crawler.demo.reports import seed_reports
+    from crawler.demo.site import html_response
+
+    assert run_crawl({"portal": "demo-hanweb"}).returncode == 0
+    column = demo.hanweb
+    stale_page = column.listing_html()
+    new = Entry(replaced(seed_reports()[0], slug="nanshan-2021", title="南山区2021年政府信息公开工作年度报告",
+                         published_on="2022-01-20", path="202201/t20220120_500001.html",
+                         index_no="11230404MB1901234X/2022-00001",
+                         body_override=seed_reports()[0].body_text().replace("2020年", "2021年")))
+    column.list.entries.insert(0, new)
+    demo.site.add(column.list.detail_path(new), detail_response(new, '<div id="zoom">', "</div>"))
+    demo.site.add(column.listing_path, html_response(stale_page))      # the page still shows the old rows
+
+    nightly = run_crawl({"portal": "demo-hanweb"})
+    assert nightly.returncode == 0
+    assert nightly.stats.get("reports/stored/new") == 1
+    titles = {r.title for r in session.scalars(select(db.Report))}
+    assert "南山区2021年政府信息公开工作年度报告" in titles

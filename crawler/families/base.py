@@ -44,6 +44,11 @@ class Family:
         """Requests for further listing pages (without callback)."""
         return []
 
+    def newest_first(self, response: Response) -> bool:
+        """Whether this page's rows are the listing's newest, so that a nightly run may end the
+        walk when all of them are known. False where a page's own rows may be out of date."""
+        return True
+
     def detail_hints(self) -> dict:
         """Optional CSS selectors for detail pages: {'metadata': css, 'body': css}."""
         return {}

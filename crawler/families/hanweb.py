@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Iterable
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import chompjs
 from parsel import Selector
@@ -82,6 +82,15 @@ class HanwebFamily(Family):
         base = response_meta(response, "hanweb_listing_url") or response.url
         fragments = RECORD.findall(response.text)
         return html_links(Selector(text="\n".join(fragments)), base) if fragments else []
+
+    def newest_first(self, response: Response) -> bool:
+        """Only a proxy answer from the first record holds the listing's newest rows: a column
+        page's embedded rows may be stale (and a page may hold several lists), and an answer
+        from a later record follows rows that came from the page."""
+        if _is_page(response.text):
+            return False
+        start = parse_qs(urlsplit(response.url).query).get("startrecord", [""])[0]
+        return start == "1"
 
     def next_requests(self, response: Response) -> Iterable[Request]:
         text = response.text

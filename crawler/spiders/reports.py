@@ -400,7 +400,8 @@ class ReportsSpider(scrapy.Spider):
             known = self.known.get(link.url)
             new_links += known is None
             yield self._report_request(link, portal, family, known)
-        if self.mode == "nightly" and not self.catch_up and in_range and not new_links:
+        if (self.mode == "nightly" and not self.catch_up and in_range and not new_links
+                and family.newest_first(response)):
             # every report of this page is known: the rest of the listing is older still
             self.crawler.stats.inc_value("reports/listing_walk_stopped")
             return
