@@ -480,6 +480,7 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
             rows = _child_rows(fields)      # before any write: a bad value fails the item here
             report = Report(url=fields["url"], first_seen=now, last_seen=now, version=1)
             _set_content(report, fields)
+            linked = _link_body(session, report)     # before the INSERT: the row is written with its body
             session.add(report)
             session.flush()
             _replace_children(session, report, rows, replacing=False)
@@ -494,6 +495,7 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
             report.version += 1
             report.last_seen = now
             _set_content(report, fields)
+            linked = _link_body(session, report)
             _replace_children(session, report, rows, replacing=True)
             outcome = "changed"
         else:
@@ -516,7 +518,7 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
         if outcome in ("new", "changed"):
             session.flush()
             _previous_year_similarity(session, report)
-            if _link_body(session, report) or outcome == "changed":
+            if linked or outcome == "changed":
                 _year_checks(session, report, known=outcome == "changed")
             session.add(ReportVersion(report_id=report.id, version=report.version, url=fields["url"],
                                       fetched_at=now, body_hash=fields["body_hash"], encoding=encoding,
@@ -539,7 +541,8 @@ def _link_body(session: Session, report: "Report") -> bool:
     if identity is None:
         report.body_id = None
         return False
-    body_id = session.scalar(select(Body.id).where(Body.key == identity.key))
+    with session.no_autoflush:           # a new report is inserted once, with its body_id
+        body_id = session.scalar(select(Body.id).where(Body.key == identity.key))
     if body_id is None:
         values = {"key": identity.key, "division_code": identity.division_code, "province": identity.province,
                   "prefecture": identity.prefecture, "county": identity.county, "name": identity.name,
@@ -552,9 +555,9 @@ def _link_body(session: Session, report: "Report") -> bool:
         else:
             session.add(Body(**values))
             session.flush()
-        body_id = session.scalar(select(Body.id).where(Body.key == identity.key))
+        with session.no_autoflush:
+            body_id = session.scalar(select(Body.id).where(Body.key == identity.key))
     report.body_id = body_id
-    session.flush()
     return True
 
 
@@ -563,6 +566,8 @@ def _year_checks(session: Session, report: "Report", known: bool = True) -> None
     computed again: on it, naming the body's report of the year before, and on the body's report
     of the year after, naming it. Crawl order does not matter: whichever of a pair is stored
     second (or revised) makes the check. `known`: the report may already be named by checks."""
+    from sqlalchemy import and_, or_
+
     from crawler.extract.stats import SECTION_ACTIVE, SECTION_REQUESTS
     from crawler.extract.years import check_years
     if known:
@@ -582,10 +587,10 @@ def _year_checks(session: Session, report: "Report", known: bool = True) -> None
         return
     ids = [report.id, *(n.id for n in neighbours)]
     cells: dict[int, list[dict]] = {i: [] for i in ids}
+    carried = and_(Stat.section == SECTION_REQUESTS, or_(Stat.item.like("二、%"), Stat.item.like("四、%")))
     for report_id, section, item, column, value in session.execute(
             select(Stat.report_id, Stat.section, Stat.item, Stat.column, Stat.value)
-            .where(Stat.report_id.in_(ids), Stat.section.in_((SECTION_ACTIVE, SECTION_REQUESTS)))
-            .order_by(Stat.id)):
+            .where(Stat.report_id.in_(ids), or_(Stat.section == SECTION_ACTIVE, carried)).order_by(Stat.id)):
         cells[report_id].append({"section": section, "item": item, "column": column, "value": value})
     me = (report.id, year, report.title)
     rows = []
@@ -597,10 +602,10 @@ def _year_checks(session: Session, report: "Report", known: bool = True) -> None
                  for c in check_years(cells[earlier[0]], cells[later[0]], label)]
     if rows:
         _insert_rows(session, CheckRow.__table__, rows)
-    flagged = {row["report_id"] for row in rows} | {n.id for n in neighbours}
-    for obj in list(session.identity_map.values()):      # loaded neighbours read their checks again
-        if isinstance(obj, Report) and obj.id in flagged | {report.id}:
-            session.expire(obj, ["checks"])
+    for report_id in {report.id, *(n.id for n in neighbours)}:   # loaded ones read their checks again
+        loaded = session.identity_map.get(session.identity_key(Report, report_id))
+        if loaded is not None:
+            session.expire(loaded, ["checks"])
 
 
 def link_reports(session: Session, batch: int = 500) -> int:

@@ -45,7 +45,7 @@ class Rename:
     until: int            # the last report year published under the old name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)      # hashed by identity: a cache key for the loaded files
 class Aliases:
     abbreviations: dict[str, str] = field(default_factory=dict)   # 市府办 -> 市人民政府办公室
     prefixes: dict[str, str] = field(default_factory=dict)        # 政府 -> 人民政府 (at the start only)

@@ -114,10 +114,11 @@ def _report_region(fields: dict):
     return region.division_code, region.province, region.prefecture, region.county
 
 
-def _region_of_name(name: str, fields: dict, aliases: Aliases):
+@lru_cache(maxsize=8192)
+def _region_of_name(name: str, report: tuple, aliases: Aliases):
     """(code, province, prefecture, county) of the body: the region its name names when that lies
-    in the report's province (the report's region as context), else the report's region."""
-    report = _report_region(fields)
+    in the report's province (the report's region `report` as context), else the report's region.
+    Remembered: a portal's reports repeat their names and regions."""
     plain = compact(name)
     for code, names in aliases.region_names.items():
         if any(plain.startswith(compact(n)) for n in names if len(compact(n)) >= 2):
@@ -139,7 +140,7 @@ def report_body(fields: dict, aliases: Aliases | None = None) -> BodyIdentity | 
     name = _name_of(fields)
     if not name:
         return None
-    code, province, prefecture, county = _region_of_name(name, fields, aliases)
+    code, province, prefecture, county = _region_of_name(name.strip(), _report_region(fields), aliases)
     canonical = canonical_name(name, region_names(code, aliases), fields.get("report_year"), aliases)
     kind = body_kind(canonical)
     if code:
