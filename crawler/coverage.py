@@ -8,7 +8,9 @@ self-contained HTML page; `write_report(out)` does both. The figures:
   itself, else its registry portal's; reports with neither count under `UNREGISTERED`; reports
   without a report year are counted apart);
 - per portal the report years found, and the years missing within the span of years the
-  database holds (its earliest to its latest report year);
+  database holds (its earliest to its latest report year); whether a crawl ever reached it;
+- per province and prefecture of the registry (3,208 portals): portals, never crawled, crawled,
+  with reports, crawled with years missing, reports (`AreaCoverage`);
 - parse outcomes, one per report (`OUTCOMES`);
 - check failures per rule (rows, and reports flagged);
 - the latest runs with their failures, by reason;
@@ -53,6 +55,21 @@ class PortalYears:
     reports: int
     found: tuple[int, ...]
     missing: tuple[int, ...]
+    crawled: bool = False                  # a crawl reached it (or reports of it are stored)
+    prefecture: str | None = None
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    """A province (prefecture None) or one of its prefectures: how far the crawls have got."""
+    province: str
+    prefecture: str | None
+    portals: int
+    never_crawled: int
+    crawled: int
+    with_reports: int
+    with_years_missing: int               # crawled portals missing a year of the database's span
+    reports: int
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,7 @@ class Coverage:
     runs: list[RunSummary]
     similarities: list[float] | None = None              # None: not computed yet
     bodies: list = field(default_factory=list)           # pipelines.queries.BodyYears, one per body
+    areas: list[AreaCoverage] = field(default_factory=list)   # per province, then its prefectures
 
 
 # ---------------------------------------------------------------- figures
@@ -130,7 +148,7 @@ def _checks_by_rule(session) -> tuple[dict[str, tuple[int, int]], int]:
     return {rule: (n, reports) for rule, n, reports in rows}, flagged
 
 
-def _portal_years(reports, portals, span: list[int]) -> list[PortalYears]:
+def _portal_years(reports, portals, span: list[int], crawled: set[str]) -> list[PortalYears]:
     registry = {p.id: p for p in portals}
     years_of: dict[str, list[int]] = defaultdict(list)
     for _id, portal_id, year, _province in reports:
@@ -140,10 +158,30 @@ def _portal_years(reports, portals, span: list[int]) -> list[PortalYears]:
     for portal_id in [*registry, *sorted(set(years_of) - set(registry))]:
         found = sorted({y for y in years_of.get(portal_id, []) if y is not None})
         entry = registry.get(portal_id)
+        reports_of = len(years_of.get(portal_id, []))
         out.append(PortalYears(portal_id, entry.name if entry else portal_id,
-                               entry.province if entry else UNREGISTERED, len(years_of.get(portal_id, [])),
-                               tuple(found), tuple(y for y in span if y not in found)))
+                               entry.province if entry else UNREGISTERED, reports_of,
+                               tuple(found), tuple(y for y in span if y not in found),
+                               portal_id in crawled or reports_of > 0, entry.prefecture if entry else None))
     return out
+
+
+def _areas(portals: list[PortalYears]) -> list[AreaCoverage]:
+    """Per province (in registry order), then each of its prefectures."""
+    groups: dict[tuple[str, str | None], list[PortalYears]] = defaultdict(list)
+    for portal in portals:
+        groups[(portal.province, None)].append(portal)
+        if portal.prefecture:
+            groups[(portal.province, portal.prefecture)].append(portal)
+    return [AreaCoverage(province, prefecture, len(group), sum(not p.crawled for p in group),
+                         sum(p.crawled for p in group), sum(p.reports > 0 for p in group),
+                         sum(p.crawled and bool(p.missing) for p in group), sum(p.reports for p in group))
+            for (province, prefecture), group in groups.items()]
+
+
+def _crawled_portals(session) -> set[str]:
+    return set(session.scalars(select(db.Portal.id).where(
+        (db.Portal.last_crawl_at.is_not(None)) | (db.Portal.last_success_at.is_not(None)))))
 
 
 def _runs(session, limit: int) -> list[RunSummary]:
@@ -180,10 +218,11 @@ def coverage_figures(session, portals, runs: int = LATEST_RUNS, now: datetime | 
             by_province_year[(province or province_of.get(portal_id or "", UNREGISTERED), year)] += 1
     provinces = sorted({p for p, _y in by_province_year}, key=lambda p: (p == UNREGISTERED, p))
     checks, flagged = _checks_by_rule(session)
+    portal_years = _portal_years(reports, portals, span, _crawled_portals(session))
     return Coverage(
         generated_at=now or db.utcnow(), total_reports=len(reports),
         reports_without_year=sum(1 for r in reports if r[2] is None), years=span, provinces=provinces,
-        by_province_year=dict(by_province_year), portals=_portal_years(reports, portals, span),
+        by_province_year=dict(by_province_year), portals=portal_years, areas=_areas(portal_years),
         outcomes=_outcomes(session, [r[0] for r in reports]), checks_by_rule=checks,
         reports_flagged=flagged, runs=_runs(session, runs), similarities=_similarities(session),
         bodies=_bodies(session))

@@ -86,8 +86,8 @@ def heatmap_chart(coverage: Coverage) -> str | None:
 
 
 def portal_years_chart(coverage: Coverage) -> str | None:
-    """Per portal, each year of the span: found (filled) or missing (empty)."""
-    portals = coverage.portals[:MAX_PORTAL_ROWS_IN_CHART]
+    """Per portal with reports, each year of the span: found (filled) or missing (empty)."""
+    portals = [p for p in coverage.portals if p.reports][:MAX_PORTAL_ROWS_IN_CHART]
     if not portals or not coverage.years:
         return None
     grid = [[1 if y in p.found else 0 for y in coverage.years] for p in portals]
@@ -213,20 +213,53 @@ def _heatmap_section(c: Coverage) -> str:
               f"<th>all years</th></tr>{rows}</table></details></section>")
 
 
+AREA_COLUMNS = (("area-portals", "portals", "portals"), ("area-never", "never crawled", "never_crawled"),
+                ("area-crawled", "crawled", "crawled"), ("area-with-reports", "with reports", "with_reports"),
+                ("area-missing", "crawled, years missing", "with_years_missing"), ("area-reports", "reports", "reports"))
+
+
+def _area_row(area, label: str) -> str:
+    attrs = {"province": area.province, **({"prefecture": area.prefecture} if area.prefecture else {})}
+    return (f"<tr><th>{escape(label)}</th>"
+            + "".join(_count(name, getattr(area, field), **attrs) for name, _h, field in AREA_COLUMNS) + "</tr>")
+
+
+def _portal_row(p) -> str:
+    state = "never crawled" if not p.crawled else ("crawled, no report" if not p.reports else "crawled")
+    return (f'<tr data-portal="{escape(p.portal_id)}" data-found="{" ".join(map(str, p.found))}" '
+            f'data-missing="{" ".join(map(str, p.missing))}" data-crawled="{int(p.crawled)}">'
+            f"<td>{escape(p.portal_id)}</td><td>{escape(p.name)}</td><td>{escape(p.prefecture or '')}</td>"
+            f"<td>{state}</td>{_count('portal-reports', p.reports, portal=p.portal_id)}"
+            f"<td>{_years(p.found)}</td><td>{_years(p.missing) if p.crawled else '—'}</td></tr>")
+
+
 def _portals_section(c: Coverage) -> str:
-    rows = "".join(
-        f'<tr data-portal="{escape(p.portal_id)}" data-found="{" ".join(map(str, p.found))}" '
-        f'data-missing="{" ".join(map(str, p.missing))}"><td>{escape(p.portal_id)}</td><td>{escape(p.name)}</td>'
-        f"<td>{escape(p.province)}</td>{_count('portal-reports', p.reports, portal=p.portal_id)}"
-        f"<td>{_years(p.found)}</td><td>{_years(p.missing)}</td></tr>" for p in c.portals)
-    shown = (f"<p class=\"note\">The chart shows the first {MAX_PORTAL_ROWS_IN_CHART} of {len(c.portals)} "
-             "portals; the table lists them all.</p>" if len(c.portals) > MAX_PORTAL_ROWS_IN_CHART else "")
+    """Per province and prefecture, the portals never crawled apart from those crawled with years
+    missing; a drill-down table per province lists its portals."""
+    head = "".join(f"<th>{escape(h)}</th>" for _n, h, _f in AREA_COLUMNS)
+    provinces = [a for a in c.areas if a.prefecture is None]
+    summary = "".join(_area_row(a, a.province) for a in provinces)
+    drill = []
+    for province in provinces:
+        prefectures = "".join(_area_row(a, a.prefecture) for a in c.areas
+                              if a.province == province.province and a.prefecture)
+        rows = "".join(_portal_row(p) for p in c.portals if p.province == province.province)
+        drill.append(f'<details class="province" data-province="{escape(province.province)}"><summary>'
+                     f"{escape(province.province)}: {province.crawled} of {province.portals} portals crawled, "
+                     f"{province.reports} reports</summary>"
+                     + (f"<table><tr><th>prefecture</th>{head}</tr>{prefectures}</table>" if prefectures else "")
+                     + '<table class="portals"><tr><th>portal</th><th>name</th><th>prefecture</th><th>state</th>'
+                       f"<th>reports</th><th>years found</th><th>years missing</th></tr>{rows}</table></details>")
+    shown = (f"<p class=\"note\">The chart shows the first {MAX_PORTAL_ROWS_IN_CHART} portals with reports; "
+             "the tables list them all.</p>" if sum(1 for p in c.portals if p.reports) > MAX_PORTAL_ROWS_IN_CHART
+             else "")
     span = f"{c.years[0]}–{c.years[-1]}" if c.years else "—"
-    return ("<section id=\"portals\"><h2>Per portal: years found and missing</h2>"
-            f"<p class=\"note\">Missing: a year of the database's span ({span}) without a stored report.</p>"
-            + _chart("chart-portals", portal_years_chart(c), "No portal and no report yet.") + shown
-            + '<table id="table-portals"><tr><th>portal</th><th>name</th><th>province</th><th>reports</th>'
-              f"<th>years found</th><th>years missing</th></tr>{rows}</table></section>")
+    return ("<section id=\"portals\"><h2>Portals: crawled, never crawled, years found and missing</h2>"
+            f"<p class=\"note\">Missing: a year of the database's span ({span}) without a stored report, "
+            "for portals a crawl has reached. Never crawled: no crawl has reached the portal yet.</p>"
+            + _chart("chart-portals", portal_years_chart(c), "No portal has reports yet.") + shown
+            + f'<table id="table-areas"><tr><th>province</th>{head}</tr>{summary}</table>'
+            + "".join(drill) + "</section>")
 
 
 def _outcomes_section(c: Coverage) -> str:

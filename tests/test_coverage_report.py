@@ -204,3 +204,45 @@ def test_a_reports_own_region_wins_over_its_portals(filled):
     coverage = coverage_figures(filled, PORTALS)
     assert coverage.provinces == ["福建省", "黑龙江省"]
     assert coverage.by_province_year[("黑龙江省", 2017)] == 1
+
+
+def test_the_page_stays_readable_over_the_whole_registry(session, database_url, tmp_path):
+    """3,208 portals: per province and prefecture, portals never crawled are counted apart from
+    portals crawled with years missing, and each province has a drill-down table of its portals.
+    The counts equal the registry's and the database's."""
+    from crawler.registry import load_portals
+    registry = load_portals()
+    for url, portal_id, year in (("http://a.invalid/1", "hl-hegang-nanshan", 2019),
+                                 ("http://a.invalid/2", "hl-hegang-nanshan", 2021),
+                                 ("http://a.invalid/3", "230400", 2020)):
+        db.store_report(session, {"url": url, "title": f"{year}年政府信息公开工作年度报告", "portal_id": portal_id,
+                                  "report_year": year, "body_text": url, "body_hash": url, "stats": [],
+                                  "checks": [], "attachments": []})
+    with session.begin():
+        session.add(db.Portal(id="230100", verified=False, needs_discovery=True, last_crawl_at=datetime(2026, 11, 30),
+                              last_outcome="no 年报 column found within 80 requests"))
+    page = tmp_path / "coverage.html"
+    write_report(page, database_url, portals=registry)
+    dom = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+
+    def area(name: str, province: str, prefecture: str | None = None) -> int:
+        cells = [c for c in dom.xpath(f"//td[@data-name='{name}'][@data-province='{province}']")
+                 if c.get("data-prefecture") == prefecture]
+        assert len(cells) == 1, (name, province, prefecture)
+        return int(cells[0].get("data-count"))
+
+    heilongjiang = [p for p in registry if p.province == "黑龙江省"]
+    assert area("area-portals", "黑龙江省") == len(heilongjiang) == 135
+    assert area("area-crawled", "黑龙江省") == 3          # two with reports, one crawled without
+    assert area("area-never", "黑龙江省") == 132
+    assert area("area-with-reports", "黑龙江省") == 2
+    assert area("area-missing", "黑龙江省") == 3          # span 2019–2021: each misses a year
+    assert area("area-reports", "黑龙江省") == 3
+    hegang = sum(1 for p in heilongjiang if p.prefecture == "鹤岗市")
+    assert area("area-portals", "黑龙江省", "鹤岗市") == hegang and area("area-crawled", "黑龙江省", "鹤岗市") == 2
+    assert area("area-never", "广东省") == sum(1 for p in registry if p.province == "广东省")
+    rows = dom.xpath("//details[@data-province='黑龙江省']//tr[@data-portal]")
+    assert len(rows) == 135 and sum(r.get("data-crawled") == "1" for r in rows) == 3
+    assert len(dom.xpath("//tr[@data-portal]")) == len(registry)
+    nanshan = dom.xpath("//tr[@data-portal='hl-hegang-nanshan']")[0]
+    assert (nanshan.get("data-found"), nanshan.get("data-missing")) == ("2019 2021", "2020")
