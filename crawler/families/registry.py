@@ -6,10 +6,11 @@ from crawler.families.base import Family
 from crawler.families.generic import GenericFamily
 from crawler.families.gkmlpt import GkmlptFamily
 from crawler.families.hanweb import HanwebFamily
+from crawler.families.nfra import NfraFamily
 from crawler.families.trs import TrsFamily
 
 FAMILIES: dict[str, type[Family]] = {
-    cls.name: cls for cls in (GkmlptFamily, HanwebFamily, TrsFamily, GenericFamily)
+    cls.name: cls for cls in (NfraFamily, GkmlptFamily, HanwebFamily, TrsFamily, GenericFamily)
 }
 
 
