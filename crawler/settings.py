@@ -39,7 +39,8 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")   # empty: the SQLite file dat
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # Distributed crawls: with REDIS_URL set, this add-on switches to scrapy-redis (crawler/distributed.py).
-ADDONS = {"crawler.distributed.RedisAddon": 0}
+ADDONS = {"crawler.distributed.RedisAddon": 0,
+          "crawler.rendering.BrowserAddon": 10}   # REPORTS_BROWSER on: scrapy-playwright for listings
 
 # Broad crawls (many portals at once), after Scrapy's broad-crawl recommendations: more threads
 # for DNS lookups, cached DNS, a scheduler queue that spreads requests over domains, few redirects.
@@ -83,3 +84,9 @@ REPORTS_ATTACHMENTS_ENABLED = True
 REPORTS_FILES_STORE = os.environ.get("REPORTS_FILES_STORE", "data/files")   # a directory or s3://…
 REPORTS_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024   # bytes per attachment; larger ones are refused
 REPORTS_ATTACHMENT_RETRIES = 2
+
+# Listing pages rendered in a headless browser (crawler/rendering.py): a portal with options.render =
+# "browser", or a listing that is a JavaScript shell. Report pages never are.
+REPORTS_BROWSER = os.environ.get("REPORTS_BROWSER", "1") not in ("0", "false", "no")   # 0: never render
+REPORTS_BROWSER_EXECUTABLE = os.environ.get("REPORTS_BROWSER_EXECUTABLE", "/usr/bin/chromium")  # Debian's; no download
+REPORTS_BROWSER_TIMEOUT = 30.0            # seconds a page may take to render (navigation + quiet network)

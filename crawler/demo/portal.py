@@ -7,6 +7,7 @@ from crawler.demo.columns.generic import PlainListColumn, UnknownMarkupColumn
 from crawler.demo.columns.gkmlpt import GkmlptColumn
 from crawler.demo.columns.homes import DemoHomes
 from crawler.demo.columns.hanweb import HanwebColumn, HanwebTwoListsColumn
+from crawler.demo.columns.jsapp import JsAppColumn
 from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
 from crawler.demo.columns.trs import Notice, TrsColumn
 from crawler.demo.columns.trs_api import TrsApiColumn
@@ -44,6 +45,7 @@ class DemoPortal:
         self.gkmlpt = GkmlptColumn(self.site)
         self.plain_list = PlainListColumn(self.site)
         self.unknown_markup = UnknownMarkupColumn(self.site)
+        self.jsapp = JsAppColumn(self.site)   # a list filled by fetch(): rendered in the browser
         self.years = YearsColumn(self.site)   # two years of one body: the year-over-year checks
         self.homes = DemoHomes(self.site)   # portals known only by their home page (discovery)
 
