@@ -7,7 +7,7 @@ Prints:
    PostgreSQL when BENCH_DATABASE_URL / TEST_DATABASE_URL names a server (the bench creates and
    uses its own database `<name>_bench` there); the ratio to (1), each measured right after its
    own `scrapy bench`, in --pairs pairs (best and worst printed);
-3. parse time per report page outside Scrapy (decode + parse_html), median and p95 of the CPU time
+3. parse time per report page outside Scrapy (decode + report_from_html), median and p95 of the CPU time
    (process_time: the figure is per core), best of --rounds rounds, pages/s per core;
 4. the crawler process's peak RSS at 5,000 reports, and at 50,000 with --with-50k (about 20 minutes
    at the measured rate, hence optional), and their ratio.
@@ -72,11 +72,11 @@ def crawl(database_url: str, demo_url: str, workdir: Path) -> dict:
 
 
 def parse_times(count: int, rounds: int) -> list[list[float]]:
-    """CPU seconds per report page for decode + parse_html over `count` generated report pages,
+    """CPU seconds per report page for decode + report_from_html over `count` generated report pages,
     one list per round (after an untimed round, so imports and first-call caches are not counted)."""
     from crawler.demo.columns.large import LargePortalSet, LargeSite
     from crawler.extract.encoding import decode_html
-    from crawler.extract.report import parse_html
+    from crawler.extract.report import report_from_html
     portal_set = LargePortalSet(5000)
     site = LargeSite(portal_set)
     pages = [(portal_set.report_path(n), site.handle("GET", portal_set.report_path(n), {}, b"").body,
@@ -87,7 +87,7 @@ def parse_times(count: int, rounds: int) -> list[list[float]]:
         for path, raw, title in pages:
             start = time.process_time()
             text, _ = decode_html(raw, None)
-            parse_html(text, "http://127.0.0.1" + path, listing_title=title)
+            report_from_html(text, "http://127.0.0.1" + path, listing_title=title)
             timed.append(time.process_time() - start)
         if round_:
             times.append(sorted(timed))

@@ -64,7 +64,7 @@ def cmd_enqueue(opts) -> int:
 
 
 def cmd_parse(opts) -> int:
-    from crawler.extract.document import parse_path_or_url
+    from crawler.parse_target import parse_path_or_url
     report = parse_path_or_url(opts.target)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     return 0

@@ -35,8 +35,9 @@ from scrapy.utils.defer import ensure_awaitable, maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.extract.body import body_fragment
-from crawler.extract.document import join_documents
-from crawler.extract.documents import FILE_SUFFIXES, DocumentLimits, read_document
+from crawler.converters import legacy_converter
+from crawler.extract.document_report import join_documents
+from crawler.extract.documents import FILE_SUFFIXES, ConvertLegacy, DocumentLimits, read_document
 from crawler.extract.encoding import decode_html
 from crawler.extract.tables import tables_from_html
 from crawler.items import Report
@@ -97,11 +98,13 @@ def filename_from_content_disposition(header: bytes | str | None) -> str | None:
 
 class AttachmentsPipeline(FilesPipeline):
     def __init__(self, store_uri: str, *, crawler, maxsize: int = DEFAULT_MAXSIZE,
-                 retries: int = DEFAULT_RETRIES, limits: DocumentLimits | None = None):
+                 retries: int = DEFAULT_RETRIES, limits: DocumentLimits | None = None,
+                 convert_legacy: ConvertLegacy | None = None):
         super().__init__(store_uri, crawler=crawler)
         self.maxsize = maxsize
         self.retries = retries
         self.limits = limits or DocumentLimits(max_bytes=maxsize)
+        self.convert_legacy = convert_legacy       # DOC/WPS/RTF -> DOCX; None: those are skipped
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -112,7 +115,7 @@ class AttachmentsPipeline(FilesPipeline):
         maxsize = settings.getint("REPORTS_ATTACHMENT_MAXSIZE", DEFAULT_MAXSIZE)
         return cls(settings.get("REPORTS_FILES_STORE") or DEFAULT_FILES_STORE, crawler=crawler,
                    maxsize=maxsize, retries=settings.getint("REPORTS_ATTACHMENT_RETRIES", DEFAULT_RETRIES),
-                   limits=DocumentLimits(max_bytes=maxsize))
+                   limits=DocumentLimits(max_bytes=maxsize), convert_legacy=legacy_converter())
 
     # --- which attachments to fetch ------------------------------------------------------------
     def _on_portal(self, url: str) -> bool:
@@ -158,7 +161,7 @@ class AttachmentsPipeline(FilesPipeline):
         if not body:
             raise FileException("failed: empty file")
         started = time.perf_counter()
-        document = await maybe_deferred_to_future(deferToThread(read_document, body, self.limits))
+        document = await maybe_deferred_to_future(deferToThread(read_document, body, self.limits, self.convert_legacy))
         seconds = time.perf_counter() - started
         stats = self.crawler.stats
         stats.inc_value(f"reports/attachments/{document.kind}")

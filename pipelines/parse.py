@@ -6,7 +6,7 @@ import logging
 from itemadapter import ItemAdapter
 
 from crawler.extract.encoding import decode_html
-from crawler.extract.report import parse_html
+from crawler.extract.report import report_from_html
 from crawler.items import CrawlFailure, Report
 from crawler.registry.region import report_region
 
@@ -29,7 +29,7 @@ class ParsePipeline:
             return item
         try:
             html, encoding = decode_html(item.raw_html, f"text/html; charset={item.encoding}" if item.encoding else None)
-            fields = parse_html(html, item.url, hints=item.hints, listing_title=item.listing_title,
+            fields = report_from_html(html, item.url, hints=item.hints, listing_title=item.listing_title,
                                 listing_date=item.listing_date, listing_meta=item.listing_meta)
         except Exception as exc:  # a broken page is a recorded failure, never a crashed crawl
             logger.exception("cannot parse %s", item.url)

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from crawler.demo.columns.attachments import (
     AttachedFile, docx_from_text, gbk_disposition, pdf_from_text, utf8_disposition)
 from crawler.demo.reports import DemoReport, seed_reports
-from crawler.extract.documents import converter_path
-from crawler.extract.report import parse_text
+from crawler.converters import converter_path
+from crawler.extract.report import report_from_text
 from pipelines import db
 from tests.conftest import SEEDS
 
@@ -64,7 +64,7 @@ def test_attachment_only_reports_read_like_their_seeds(run_crawl, session, demo,
     for title in expected_titles:
         row, seed = stored[title], SEED_OF[title]
         seed_text = (SEEDS / seed).read_text(encoding="utf-8")
-        from_seed = parse_text(seed_text, seed)
+        from_seed = report_from_text(seed_text, seed)
         assert row.report_year == EXPECTED[seed]["report_year"], title
         assert _row_cells(row) == _cells(from_seed["stats"]), title      # every cell, as from the seed text
         assert sorted(c.rule for c in row.checks) == sorted(c["rule"] for c in from_seed["checks"]), title

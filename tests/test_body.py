@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from crawler.extract.body import (attachment_links, body_container, body_fragment, collapse_whitespace,
-                                  html_to_text, page_body_container, parse_html)
+                                  html_to_text, page_body_container, parse_tree)
 from crawler.extract.report import body_hash
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -170,7 +170,7 @@ def test_page_body_container_is_body_container_on_a_copy(inside):
     from lxml import etree
     html = (f"<html><body><div class='nav'>导航</div><div id='zoom'><p>报告正文，报告正文，报告正文。</p>{inside}"
             "<table><tr><td>a</td><td>1</td></tr></table></div>后文</body></html>")
-    page = parse_html(html)
+    page = parse_tree(html)
     served = etree.tostring(page)
     container = page_body_container(page)
     assert etree.tostring(page) == served                 # the page is left as served

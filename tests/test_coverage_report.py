@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from crawler.coverage import (OUTCOME_ATTACHMENTS, OUTCOME_SENTENCES, OUTCOME_TABLES, OUTCOME_UNPARSED,
                               UNREGISTERED, coverage_figures, parse_outcome, write_report)
 from crawler.coverage_page import render_page
-from crawler.extract.report import parse_text
+from crawler.extract.report import report_from_text
 from crawler.registry import Portal
 from pipelines import db
 
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.db
 def _store_seeds(session) -> None:
     for prefix, portal_id in SEED_PORTALS.items():
         path = next(SEEDS.glob(f"{prefix}_*.txt"))
-        fields = parse_text(path.read_text(encoding="utf-8"), f"http://reports.invalid/{path.name}")
+        fields = report_from_text(path.read_text(encoding="utf-8"), f"http://reports.invalid/{path.name}")
         fields.update(title=fields["title"] or path.stem, portal_id=portal_id)
         db.store_report(session, fields)
     # a report that is only a pointer to its PDF, and a page nothing was read from

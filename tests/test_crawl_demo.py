@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.demo.reports import seed_reports
-from crawler.extract.report import parse_text
+from crawler.extract.report import report_from_text
 from pipelines import db
 from tests.conftest import SEEDS
 
@@ -77,7 +77,7 @@ def test_stats_from_the_html_pages_equal_those_of_the_seed_texts(run_crawl, sess
     assert run_crawl().returncode == 0
     stored = _reports(session)
     for page in seed_reports():
-        from_seed = parse_text((SEEDS / page.seed).read_text(encoding="utf-8"), page.seed)
+        from_seed = report_from_text((SEEDS / page.seed).read_text(encoding="utf-8"), page.seed)
         row = stored[page.title]
         cells = sorted(repr((s.section, s.group, s.item, s.column, s.unit, s.value)) for s in row.stats)
         want = sorted(repr((s["section"], s["group"], s["item"], s["column"], s["unit"],

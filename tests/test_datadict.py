@@ -5,7 +5,7 @@ from pathlib import Path
 
 from crawler.datadict import UNDESCRIBED, check_rules, data_dictionary, rule_ids_in_source, rules_from_docstring
 from crawler.extract import checks
-from crawler.extract.report import parse_text
+from crawler.extract.report import report_from_text
 from crawler.items import REPORT_FIELDS
 from pipelines import db, export
 
@@ -68,7 +68,7 @@ def test_rules_from_docstring_joins_continuation_lines():
 def test_row_path_example_is_a_real_cell():
     """The dictionary's example of the `/` row path is a cell the 2020 seed report really has."""
     path = next(SEEDS.glob("001_*.txt"))
-    stats = parse_text(path.read_text(encoding="utf-8"), str(path))["stats"]
+    stats = report_from_text(path.read_text(encoding="utf-8"), str(path))["stats"]
     text = _section(data_dictionary(), "## Statistics cells")
     example = re.search(r"`item` joins the path from the outermost label with `/`: `([^`]+)`", text).group(1)
     assert example in {s["item"] for s in stats}

@@ -15,12 +15,12 @@ import pytest
 
 from crawler.demo.columns.attachments import (
     docx_from_text, gbk_disposition, pdf_from_text, utf8_disposition, xlsx_from_text)
+from crawler.converters import convert_with_soffice, converter_path, legacy_converter
 from crawler.extract import documents
-from crawler.extract.document import DocumentUnreadable, is_pointer_only, join_documents, parse_document, \
-    parse_path_or_url
-from crawler.extract.documents import DocumentLimits, convert_with_soffice, converter_path, read_document, \
-    sniff_kind
-from crawler.extract.report import parse_html, parse_text
+from crawler.extract.document_report import DocumentUnreadable, is_pointer_only, join_documents, report_from_document
+from crawler.extract.documents import DocumentLimits, read_document, sniff_kind
+from crawler.parse_target import parse_path_or_url
+from crawler.extract.report import report_from_html, report_from_text
 from pipelines.attachments import filename_from_content_disposition, on_domains, safe_file_name, stored_path
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
@@ -119,8 +119,8 @@ def test_pdf_table_over_several_pages_is_one_table_with_the_seed_checks():
     data = _built("pdf", SEED_003)
     document = read_document(data)
     assert document.status == "ok" and len(document.tables) == 1
-    from_seed = parse_text(_seed(SEED_003), SEED_003)
-    fields = parse_document(data, "x.pdf")
+    from_seed = report_from_text(_seed(SEED_003), SEED_003)
+    fields = report_from_document(data, "x.pdf")
     assert Counter(map(_cell_key, fields["stats"])) == Counter(map(_cell_key, from_seed["stats"]))
     assert [c["message"] for c in fields["checks"]] == [c["message"] for c in from_seed["checks"]]
     assert EXPECTED[SEED_003]["checks"][0] in fields["checks"][0]["message"]
@@ -130,7 +130,7 @@ def test_pdf_table_over_several_pages_is_one_table_with_the_seed_checks():
 def test_xlsx_tables_split_at_empty_rows_give_the_seed_cells():
     document = read_document(_built("xlsx", SEED_000))
     assert (document.kind, document.status) == ("xlsx", "ok")
-    fields = parse_document(_built("xlsx", SEED_000), "x.xlsx")
+    fields = report_from_document(_built("xlsx", SEED_000), "x.xlsx")
     for cell in EXPECTED[SEED_000]["stats"]:
         assert _has_expected_cell(fields["stats"], cell), cell
     assert fields["signed_by"] == EXPECTED[SEED_000]["signed_by"]
@@ -139,26 +139,46 @@ def test_xlsx_tables_split_at_empty_rows_give_the_seed_cells():
 def test_xls_is_read_with_xlrd_numbers_as_figures():
     data = (FIXTURES / "documents" / "nanshan-2018.xls").read_bytes()
     assert sniff_kind(data) == "xls"
-    expected = Counter(map(_cell_key, parse_text(_seed(SEED_000), SEED_000)["stats"]))
-    assert Counter(map(_cell_key, parse_document(data, "x.xls")["stats"])) == expected
+    expected = Counter(map(_cell_key, report_from_text(_seed(SEED_000), SEED_000)["stats"]))
+    assert Counter(map(_cell_key, report_from_document(data, "x.xls")["stats"])) == expected
 
 
 @needs_soffice
 def test_doc_is_read_through_libreoffice():
     doc = convert_with_soffice(_built("docx", SEED_000), ".docx", "doc")
     assert sniff_kind(doc) == "doc"
-    expected = Counter(map(_cell_key, parse_text(_seed(SEED_000), SEED_000)["stats"]))
-    fields = parse_document(doc, "x.doc")
+    expected = Counter(map(_cell_key, report_from_text(_seed(SEED_000), SEED_000)["stats"]))
+    fields = report_from_document(doc, "x.doc", legacy_converter())
     assert Counter(map(_cell_key, fields["stats"])) == expected
     assert fields["written_on"] == EXPECTED[SEED_000]["written_on"]
 
 
+_OLE_WORD = documents._OLE_MAGIC + b"\0" * 64 + "WordDocument".encode("utf-16-le") + b"\0" * 64
+
+
 def test_doc_without_converter_is_skipped_with_its_reason(monkeypatch):
-    ole_word = documents._OLE_MAGIC + b"\0" * 64 + "WordDocument".encode("utf-16-le") + b"\0" * 64
-    monkeypatch.setattr(documents.shutil, "which", lambda name: None)
-    result = read_document(ole_word)
+    result = read_document(_OLE_WORD)
     assert result.kind == "doc"
     assert result.status.startswith("skipped: converter absent")
+    assert read_document(_OLE_WORD, convert_legacy=lambda data, suffix: None).status.startswith(
+        "skipped: converter absent")
+    monkeypatch.setattr("crawler.converters.shutil.which", lambda name: None)
+    assert legacy_converter() is None
+    with pytest.raises(DocumentUnreadable, match="skipped: converter absent"):
+        report_from_document(_OLE_WORD, "x.doc", legacy_converter())
+
+
+def test_doc_is_read_through_the_converter_handed_in():
+    calls = []
+
+    def convert_legacy(data: bytes, suffix: str) -> bytes:
+        calls.append((data, suffix))
+        return _built("docx", SEED_000)
+
+    fields = report_from_document(_OLE_WORD, "x.doc", convert_legacy)
+    assert calls == [(_OLE_WORD, ".doc")]
+    expected = Counter(map(_cell_key, report_from_text(_seed(SEED_000), SEED_000)["stats"]))
+    assert Counter(map(_cell_key, fields["stats"])) == expected
 
 
 def test_scanned_pdf_is_recorded_as_scanned_not_empty():
@@ -249,7 +269,7 @@ _POINTER_PAGE = ('<html><body><h1>南山区2020年政府信息公开工作年度
 
 
 def test_a_page_that_only_points_to_its_attachment_takes_the_attachment_as_body():
-    page = parse_html(_POINTER_PAGE, "http://demo/xxgk/t1.html")
+    page = report_from_html(_POINTER_PAGE, "http://demo/xxgk/t1.html")
     assert is_pointer_only(page["body_text"], [a["name"] for a in page["attachments"]])
     joined = join_documents(page, [], [read_document(_built("docx", SEED_001))])
     assert "详见附件" not in joined["body_text"]
@@ -259,13 +279,13 @@ def test_a_page_that_only_points_to_its_attachment_takes_the_attachment_as_body(
 def test_a_page_with_its_own_text_keeps_it_before_the_attachment():
     own = "　".join(["本机关2020年政府信息公开工作情况如下，统计表见附件。"] * 4)
     html = _POINTER_PAGE.replace("<p>详见附件。</p>", f"<p>{own}</p>")
-    page = parse_html(html, "http://demo/xxgk/t1.html")
+    page = report_from_html(html, "http://demo/xxgk/t1.html")
     assert not is_pointer_only(page["body_text"], [a["name"] for a in page["attachments"]])
     joined = join_documents(page, [], [read_document(_built("xlsx", SEED_000))])
     assert joined["body_text"].startswith(page["body_text"])
-    assert len(joined["stats"]) == len(parse_text(_seed(SEED_000), SEED_000)["stats"])
+    assert len(joined["stats"]) == len(report_from_text(_seed(SEED_000), SEED_000)["stats"])
 
 
 def test_unreadable_attachments_leave_the_page_as_it_was():
-    page = parse_html(_POINTER_PAGE, "http://demo/xxgk/t1.html")
+    page = report_from_html(_POINTER_PAGE, "http://demo/xxgk/t1.html")
     assert join_documents(page, [], [read_document(b"<html>404</html>")]) is page

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crawler.extract.report import parse_text
+from crawler.extract.report import report_from_text
 from crawler.registry import Portal
 from pipelines import db
 from pipelines.export import (FORMAT_2019, FORMAT_PRE2019, WIDE_LEADING_FIELDS, export, stat_format, stats_path,
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.db
 
 def _seed_fields(prefix: str) -> dict:
     path = next(SEEDS.glob(f"{prefix}_*.txt"))
-    fields = parse_text(path.read_text(encoding="utf-8"), f"http://reports.invalid/{path.name}")
+    fields = report_from_text(path.read_text(encoding="utf-8"), f"http://reports.invalid/{path.name}")
     fields["title"] = fields["title"] or path.stem
     fields["portal_id"] = SEED_PORTALS[prefix]
     return fields

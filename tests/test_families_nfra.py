@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 
-from crawler.extract.report import parse_html
+from crawler.extract.report import report_from_html
 from crawler.families.detect import detect_family
 from crawler.families.nfra import NfraFamily, list_url
 from crawler.families.registry import family_class
@@ -111,7 +111,7 @@ def test_an_unusable_api_answer_gives_no_link_and_no_page(body):
 ])
 def test_a_rendered_detail_page_gives_title_date_publisher_and_body(name, title, published_on, publisher,
                                                                      body_text):
-    fields = parse_html((REAL / name).read_text(encoding="utf-8"), SAVED[name])
+    fields = report_from_html((REAL / name).read_text(encoding="utf-8"), SAVED[name])
     assert (fields["title"], fields["published_on"], fields["publisher"]) == (title, published_on, publisher)
     assert body_text in fields["body_text"]
     assert "{{" not in fields["body_text"] and "手机扫一扫" not in fields["body_text"]

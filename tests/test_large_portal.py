@@ -11,7 +11,7 @@ from crawler.demo.columns.large import (MAX_REPORTS, LargePortalSet, LargeSite, 
                                         scale_figures)
 from crawler.demo.reports import seed_reports
 from crawler.extract.encoding import decode_html
-from crawler.extract.report import parse_html
+from crawler.extract.report import report_from_html
 from crawler.families.trs import TrsFamily
 from crawler.registry import load_portals, select_portals
 
@@ -29,7 +29,7 @@ def _parsed(site: LargeSite, number: int) -> dict:
     portal_set = site.portal_set
     path = portal_set.report_path(number)
     page, _ = decode_html(_get(site, path).body, None)
-    return parse_html(page, "http://127.0.0.1" + path, listing_title=portal_set.report(number).title)
+    return report_from_html(page, "http://127.0.0.1" + path, listing_title=portal_set.report(number).title)
 
 
 def test_5000_reports_spread_over_ten_portals_of_25_listing_pages():
@@ -99,7 +99,7 @@ def _parsed_seed(slug: str) -> dict:
     from crawler.demo.columns.trs import TrsColumn
     from crawler.demo.site import Site
     seed = next(r for r in seed_reports() if r.slug == slug)
-    return parse_html(TrsColumn(Site(), "/", [seed]).report_html(seed), "http://127.0.0.1/x.html",
+    return report_from_html(TrsColumn(Site(), "/", [seed]).report_html(seed), "http://127.0.0.1/x.html",
                       listing_title=seed.title)
 
 

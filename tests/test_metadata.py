@@ -202,8 +202,8 @@ def test_labels_are_found_where_an_element_starts_with_them(html, expected):
 
 
 def test_a_subtree_gives_the_labels_inside_it_in_page_order():
-    from crawler.extract.body import parse_html
-    page = parse_html("<html><head><meta name='PubDate' content='2020-01-02'></head><body><div>"
+    from crawler.extract.body import parse_tree
+    page = parse_tree("<html><head><meta name='PubDate' content='2020-01-02'></head><body><div>"
                       "<span>索引号：</span><span>A1</span><div id='x'><p>发布机构：某局</p><p>文 号：一号</p>"
                       "<p>来源：第二个来源</p></div><p>文号：外面</p></div></body></html>")
     subtree = page.xpath("//*[@id='x']")[0]

@@ -8,7 +8,7 @@ import csv
 import pytest
 from sqlalchemy import func, select
 
-from crawler.extract.report import parse_html, parse_text
+from crawler.extract.report import report_from_html, report_from_text
 from pipelines import db
 from pipelines.export import PANEL_FIELDS, export_panel
 from tests.conftest import REAL, SEEDS
@@ -58,11 +58,11 @@ ONLY_2019 = ("requests_carried_over", "requests_carried_forward", "results_unava
 
 def _store_all(session) -> None:
     for path in sorted(SEEDS.glob("*.txt")):
-        fields = parse_text(path.read_text(encoding="utf-8"), f"http://seeds.invalid/{path.name}")
+        fields = report_from_text(path.read_text(encoding="utf-8"), f"http://seeds.invalid/{path.name}")
         fields.update(title=fields["title"] or path.stem, portal_id="seeds")
         db.store_report(session, fields)
     for name in REAL_PAGES:
-        fields = parse_html((REAL / name).read_text(encoding="utf-8"), f"https://www.pingtan.gov.cn/{name}")
+        fields = report_from_html((REAL / name).read_text(encoding="utf-8"), f"https://www.pingtan.gov.cn/{name}")
         db.store_report(session, {**fields, **copy.deepcopy(PINGTAN)})
 
 

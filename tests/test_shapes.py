@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 
-from crawler.extract.report import parse_html
+from crawler.extract.report import report_from_html
 from crawler.families.detect import detect_family
 from crawler.families.shapes import DETAIL_URL_SHAPES, detail_shape, is_report_link
 from tests.conftest import REAL
@@ -56,7 +56,7 @@ DETAILS = [case for case in CASES if "detail" in _case(case)]
 def test_detail_page_gives_title_publisher_dates_and_body(case):
     detail = _case(case)["detail"]
     html = (SHAPES / case / detail["file"]).read_text(encoding="utf-8")
-    fields = parse_html(html, detail["url"], listing_title=detail.get("listing_title"))
+    fields = report_from_html(html, detail["url"], listing_title=detail.get("listing_title"))
     expected = {name: detail.get(name) for name in DETAIL_FIELDS}
     assert {name: fields[name] for name in DETAIL_FIELDS} == expected
     assert fields["body_text"].startswith(detail["body_starts"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from crawler.extract.report import parse_text
+from crawler.extract.report import report_from_text
 from crawler.items import Report
 from pipelines import db
 from pipelines.store import StorePipeline
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.db
 
 
 def _fields(seed: str, url: str) -> dict:
-    fields = parse_text((SEEDS / seed).read_text(encoding="utf-8"), url)
+    fields = report_from_text((SEEDS / seed).read_text(encoding="utf-8"), url)
     fields["portal_id"] = "test"
     return fields
 

@@ -138,8 +138,8 @@ def test_html_caption_is_the_nearest_text_before_the_table_inside_the_fragment()
 
 
 def test_html_cells_read_for_the_body_text_are_not_read_again():
-    from crawler.extract.body import html_to_text, parse_html
-    page = parse_html("<div><p>表</p><table><tr><td><p>商业</p><p>企业</p></td><td> 1 </td></tr>"
+    from crawler.extract.body import html_to_text, parse_tree
+    page = parse_tree("<div><p>表</p><table><tr><td><p>商业</p><p>企业</p></td><td> 1 </td></tr>"
                       "<tr><td>a<br>b</td><td>2</td></tr></table>"
                       "<table><tr><th>x</th><td><span>3</span></td></tr></table></div>")
     string_values: dict = {}

@@ -1,6 +1,6 @@
 """Figures in the text checked against themselves and against the tables (issue 9, part 2).
 
-The real Pingtan pages go through `parse_html` as `python -m crawler parse` does; the
+The real Pingtan pages go through `report_from_html` as `python -m crawler parse` does; the
 contradictions and the checks that hold are the ones tests/fixtures/real/SOURCES.md lists.
 """
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawler.extract.checks import check_stats, check_text, text_table_pairs
-from crawler.extract.report import parse_html, parse_text
+from crawler.extract.report import report_from_html, report_from_text
 from crawler.extract.sentences import breakdowns, figure_item, read_figures
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -23,7 +23,7 @@ PINGTAN_REPORTS = ["pingtan__report-2012.html", "pingtan__report-2015.html", "pi
 @pytest.fixture(scope="module")
 def parsed():
     """Each Pingtan report, parsed once."""
-    return {name: parse_html((REAL / name).read_text(encoding="utf-8"), name) for name in PINGTAN_REPORTS}
+    return {name: report_from_html((REAL / name).read_text(encoding="utf-8"), name) for name in PINGTAN_REPORTS}
 
 
 def text_checks(report: dict) -> list[tuple]:
@@ -63,7 +63,7 @@ def test_pingtan_reports_that_agree_with_themselves_raise_nothing(parsed, name):
 
 
 def test_the_2019_text_twin_flags_the_same_sum():
-    report = parse_text((REAL / "pingtan__report-2019.txt").read_text(encoding="utf-8"), "2019.txt")
+    report = report_from_text((REAL / "pingtan__report-2019.txt").read_text(encoding="utf-8"), "2019.txt")
     assert text_checks(report) == [("text.parts_sum", 2533, 2599)]
 
 
@@ -99,7 +99,7 @@ def test_sentence_figures_paired_with_table_cells(parsed, name, pairs):
 @pytest.mark.parametrize("name", [n for n in EXPECTED if not n.startswith("_")])
 def test_seeds_raise_no_text_check(name):
     text = (SEEDS / name).read_text(encoding="utf-8")
-    report = parse_text(text, name)
+    report = report_from_text(text, name)
     assert text_checks(report) == []
     assert len(report["checks"]) == len(EXPECTED[name].get("checks", []))
 
@@ -174,7 +174,7 @@ def test_vs_table_rule_on_pre2019_total_uses_the_year_column(text, expected):
 
 def test_sentence_figures_without_a_table_stay_stats_cells_not_pairs():
     text = "2017年，全市各部门共受理政府信息公开申请2件。"
-    report = parse_text(text, "t.txt")
+    report = report_from_text(text, "t.txt")
     assert [(c["group"], c["item"], c["value"]) for c in report["stats"]] == [("正文", "受理政府信息公开申请", 2)]
     assert report["checks"] == []
 

@@ -113,8 +113,8 @@ def test_headings_come_before_the_page_title_and_a_report_heading_before_a_colum
 
 
 def test_the_header_name_field_wins_over_the_page_title():
-    from crawler.extract.report import parse_html
+    from crawler.extract.report import report_from_html
     page = ("<html><head><title>沭阳县发展和改革局2023年政府信息公开工作年度报告-沭阳县发改局</title></head><body>"
             "<table><tr><td>名称：</td><td>沭阳县发展和改革局2023年度政府信息公开工作年度报告</td></tr></table>"
             "<div id='zoom'><p>本年度报告根据《中华人民共和国政府信息公开条例》要求编制。</p></div></body></html>")
-    assert parse_html(page, "http://www.shuyang.gov.cn/a.html")["title"] == "沭阳县发展和改革局2023年度政府信息公开工作年度报告"
+    assert report_from_html(page, "http://www.shuyang.gov.cn/a.html")["title"] == "沭阳县发展和改革局2023年度政府信息公开工作年度报告"

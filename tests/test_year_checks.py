@@ -8,7 +8,7 @@ from functools import lru_cache
 import pytest
 from sqlalchemy import func, select
 
-from crawler.extract.report import parse_html, parse_text
+from crawler.extract.report import report_from_html, report_from_text
 from crawler.extract.years import check_years
 from pipelines import db
 from tests.conftest import REAL, SEEDS
@@ -22,7 +22,7 @@ PINGTAN = {"portal_id": "fj-pingtan", "province": "福建省", "prefecture": "�
 
 @lru_cache(maxsize=None)
 def _parsed(year: int) -> dict:
-    return parse_html((REAL / PAGES[year]).read_text(encoding="utf-8"), f"https://www.pingtan.gov.cn/{year}.htm")
+    return report_from_html((REAL / PAGES[year]).read_text(encoding="utf-8"), f"https://www.pingtan.gov.cn/{year}.htm")
 
 
 def _fields(year: int) -> dict:
@@ -67,7 +67,7 @@ def test_nothing_is_checked_across_the_format_change():
     """2019 (first template: 本年新制作 / 对外公开总数量) against 2023 (现行有效): no stock rule;
     a pre-2019 report has no part 三 at all."""
     assert [c["rule"] for c in check_years(_parsed(2019)["stats"], _parsed(2023)["stats"], "2019")] == []
-    seed = parse_text((SEEDS / "003_09ecbd43e5a0b949.txt").read_text(encoding="utf-8"), "http://x/3")
+    seed = report_from_text((SEEDS / "003_09ecbd43e5a0b949.txt").read_text(encoding="utf-8"), "http://x/3")
     assert check_years(seed["stats"], _parsed(2019)["stats"], "2018") == []
 
 
@@ -121,7 +121,7 @@ def test_a_revision_checks_the_pair_again(session):
 def test_the_store_links_aliases_to_one_body_and_counties_to_two(session):
     putian = {"province": "福建省", "prefecture": "莆田市", "county": None, "division_code": "350300",
               "portal_id": "fj-putian"}
-    base = parse_text((SEEDS / "001_3b10d53d6ce3f43f.txt").read_text(encoding="utf-8"), "http://x/1")
+    base = report_from_text((SEEDS / "001_3b10d53d6ce3f43f.txt").read_text(encoding="utf-8"), "http://x/1")
     for n, (title, publisher) in enumerate((
             ("2020年政府信息公开工作年度报告", "市府办"),
             ("2021年政府信息公开工作年度报告", "莆田市人民政府办公室"),

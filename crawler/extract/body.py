@@ -37,7 +37,7 @@ ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et"
 # dropped from the page before its body container is looked for (body_container)
 _DROPPED_BEFORE_SEARCH = ("script", "style", "noscript", "template")
 DROPPED_TAGS = ("script", "style", "noscript", "template", "xml", "head", "title", "iframe", "object")
-_BLOCK_TAGS = frozenset({
+_LINE_BREAKING_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "h1", "h2", "h3", "h4", "h5",
     "h6", "section", "article", "blockquote", "pre", "hr", "center", "form", "header", "footer", "nav",
     "address", "figure", "figcaption", "caption", "aside", "main",
@@ -57,7 +57,7 @@ _CLASS_SEPARATOR = re.compile(r"[ \t\r\n]+")        # the whitespace of XPath's 
 _EXTENSION_ANYWHERE = re.compile("|".join(re.escape(extension) for extension in ATTACHMENT_EXTENSIONS), re.I)
 
 
-def parse_html(html: str) -> etree._Element:
+def parse_tree(html: str) -> etree._Element:
     """An lxml tree of a page or fragment, comments removed; tolerant of an XML encoding declaration.
 
     Plain lxml elements (the libxml2 HTML parser without lxml.html's element classes, whose
@@ -81,7 +81,7 @@ def text_content(element: etree._Element) -> str:
 
 def as_tree(page: str | etree._Element) -> etree._Element:
     """The lxml tree of a page given as HTML text (parsed here) or already parsed (returned as is)."""
-    return parse_html(page) if isinstance(page, str) else page
+    return parse_tree(page) if isinstance(page, str) else page
 
 
 @lru_cache(maxsize=None)
@@ -138,11 +138,11 @@ def _visible_pieces(element: etree._Element, max_chars: int | None = None) -> li
             if dropped:
                 walk.skip_subtree()
                 continue
-            if tag.lower() in _BLOCK_TAGS:
+            if tag.lower() in _LINE_BREAKING_TAGS:
                 pieces.append(" ")
             text = node.text
         else:
-            if not dropped and tag.lower() in _BLOCK_TAGS:
+            if not dropped and tag.lower() in _LINE_BREAKING_TAGS:
                 pieces.append(" ")
             text = node.tail if node is not element else None
         if text:
@@ -164,7 +164,7 @@ def collapse_whitespace(text: str) -> str:
 
 def body_fragment(html: str, hints: dict | None = None) -> str:
     """The HTML of the report body container, or '' when the page has no text at all."""
-    container = body_container(parse_html(html), hints)
+    container = body_container(parse_tree(html), hints)
     return "" if container is None else lxml.html.tostring(container, encoding="unicode")
 
 
@@ -220,7 +220,7 @@ def html_to_text(fragment: str | etree._Element | None, cell_separator: str = CE
     if isinstance(fragment, str):
         if not fragment.strip():
             return ""
-        tree = parse_html(fragment)
+        tree = parse_tree(fragment)
         root = tree.find("body") if tree.find("body") is not None else tree
         _write_children(root, lines, current, cell_separator, string_values)
     else:
@@ -379,7 +379,7 @@ def _write_blocks(element: etree._Element, lines: list[str], current: list[str],
         _flush(lines, current)
         lines.extend(_table_lines(element, cell_separator, string_values))
         return
-    block = tag in _BLOCK_TAGS
+    block = tag in _LINE_BREAKING_TAGS
     if block:
         _flush(lines, current)
     _write_children(element, lines, current, cell_separator, string_values)
@@ -408,7 +408,7 @@ def _table_lines(table: etree._Element, cell_separator: str, string_values: dict
     lines = []
     plain = _holds_only_text_markup(table)
     for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
-        cells = [_cell_text(cell, cell_separator, string_values, plain) for cell in row if cell.tag in ("td", "th")]
+        cells = [_cell_line(cell, cell_separator, string_values, plain) for cell in row if cell.tag in ("td", "th")]
         if any(cells):
             lines.append(cell_separator.join(cells))
     return lines
@@ -424,7 +424,7 @@ def _holds_only_text_markup(table: etree._Element) -> bool:
     return next(special, None) is None
 
 
-def _cell_text(cell: etree._Element, cell_separator: str, string_values: dict | None, plain: bool = False) -> str:
+def _cell_line(cell: etree._Element, cell_separator: str, string_values: dict | None, plain: bool = False) -> str:
     """A cell on one line: its blocks joined without separators (商业</p><p>企业 -> 商业企业).
 
     Fast path for a cell of a table that `_holds_only_text_markup`: the walk below cuts the

@@ -16,20 +16,16 @@ containers (DOCX, XLSX) the declared uncompressed total, the compression ratio
 and the number of members (zip bombs). A PDF that parses to no text at all but
 has pages is recorded as scanned (no text layer), not as an empty report.
 
-DOC and WPS need LibreOffice (`soffice --headless --convert-to docx`); the one
-bit of I/O here is that conversion, in a private temp dir. Without soffice the
-status says "skipped: converter absent".
+DOC, WPS and RTF are converted to DOCX by the `convert_legacy(data, suffix)` the
+caller hands in (`crawler.converters.legacy_converter()`: LibreOffice); without one
+the status says "skipped: converter absent". Nothing here does I/O.
 """
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crawler.extract.body import CELL_SEPARATOR
@@ -52,6 +48,9 @@ FILE_SUFFIXES = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "xlsx": ".xlsx",
                  "zip": ".zip", "rar": ".rar", "rtf": ".rtf", "html": ".html", "unknown": ".bin"}
 READABLE_KINDS = ("pdf", "docx", "doc", "xlsx", "xls", "rtf")
 
+# DOC/WPS/RTF bytes and their file suffix (.doc, .rtf) -> DOCX bytes; None: no converter at hand
+ConvertLegacy = Callable[[bytes, str], "bytes | None"]
+
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|script|div|p)\b",
                          re.I | re.S)
@@ -65,7 +64,6 @@ class DocumentLimits:
     max_ratio: int = 200                         # uncompressed / compressed, per large member
     max_members: int = 5000
     max_pages: int = 500                         # PDF pages read
-    convert_timeout: float = 120.0               # seconds for one soffice conversion
 
 
 @dataclass
@@ -147,8 +145,10 @@ def zip_refusal(data: bytes, limits: DocumentLimits) -> str | None:
 
 # ---------------------------------------------------------------- entry point
 
-def read_document(data: bytes, limits: DocumentLimits = DocumentLimits()) -> DocumentText:
-    """Text and tables of an attached document; failures come back as a status, never raised."""
+def read_document(data: bytes, limits: DocumentLimits = DocumentLimits(),
+                  convert_legacy: ConvertLegacy | None = None) -> DocumentText:
+    """Text and tables of an attached document; failures come back as a status, never raised.
+    `convert_legacy` turns DOC/WPS/RTF into DOCX (see ConvertLegacy); without it they are skipped."""
     kind = sniff_kind(data)
     if len(data) > limits.max_bytes:
         return DocumentText(kind, status=f"refused: {len(data)} bytes (limit {limits.max_bytes})")
@@ -160,9 +160,10 @@ def read_document(data: bytes, limits: DocumentLimits = DocumentLimits()) -> Doc
         refusal = zip_refusal(data, limits)
         if refusal:
             return DocumentText(kind, status=refusal)
-    reader = {"pdf": _read_pdf, "docx": _read_docx, "doc": _read_converted, "rtf": _read_converted,
-              "xlsx": _read_xlsx, "xls": _read_xls}[kind]
+    reader = {"pdf": _read_pdf, "docx": _read_docx, "xlsx": _read_xlsx, "xls": _read_xls}.get(kind)
     try:
+        if reader is None:
+            return _read_converted(data, limits, kind, convert_legacy)
         return reader(data, limits)
     except Exception as exc:  # a broken file is a recorded failure, never a crashed crawl
         return DocumentText(kind, status=f"failed: corrupt {kind.upper()} ({type(exc).__name__}: {_short(exc)})")
@@ -225,50 +226,17 @@ def _read_docx(data: bytes, limits: DocumentLimits, kind: str = "docx") -> Docum
     return DocumentText(kind, text, tables)
 
 
-# ---------------------------------------------------------------- DOC / WPS / RTF via LibreOffice
+# ---------------------------------------------------------------- DOC / WPS / RTF, converted to DOCX
 
-_CONVERT_LOCK = threading.Lock()
-
-
-def converter_path() -> str | None:
-    """The LibreOffice binary, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def _read_converted(data: bytes, limits: DocumentLimits) -> DocumentText:
-    kind = sniff_kind(data)
-    soffice = converter_path()
-    if soffice is None:
+def _read_converted(data: bytes, limits: DocumentLimits, kind: str,
+                    convert_legacy: ConvertLegacy | None) -> DocumentText:
+    docx_bytes = convert_legacy(data, FILE_SUFFIXES[kind]) if convert_legacy else None
+    if docx_bytes is None:
         return DocumentText(kind, status="skipped: converter absent (install LibreOffice: soffice)")
-    docx_bytes = convert_with_soffice(data, FILE_SUFFIXES[kind], "docx", soffice, limits.convert_timeout)
     refusal = zip_refusal(docx_bytes, limits)
     if refusal:
         return DocumentText(kind, status=refusal)
     return _read_docx(docx_bytes, limits, kind)
-
-
-def convert_with_soffice(data: bytes, suffix: str, target: str = "docx", soffice: str | None = None,
-                         timeout: float = 120.0) -> bytes:
-    """Run `soffice --headless --convert-to TARGET` on the bytes (a file named document+suffix)
-    in a private temp dir and return the converted file.
-
-    One conversion at a time per process (LibreOffice's profile is not shareable); the
-    profile lives in the temp dir, so no state leaks between runs.
-    """
-    with _CONVERT_LOCK, tempfile.TemporaryDirectory(prefix="reports-convert-") as workdir:
-        source = os.path.join(workdir, "document" + suffix)
-        with open(source, "wb") as handle:
-            handle.write(data)
-        outdir = os.path.join(workdir, "out")
-        command = [soffice or converter_path() or "soffice", f"-env:UserInstallation=file://{workdir}/profile", "--headless",
-                   "--norestore", "--convert-to", target, "--outdir", outdir, source]
-        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-        converted = os.path.join(outdir, "document." + target)
-        if not os.path.exists(converted):
-            raise RuntimeError(f"soffice produced no {target} (exit {done.returncode}): "
-                               f"{done.stderr.decode('utf-8', 'replace')[:200]}")
-        with open(converted, "rb") as handle:
-            return handle.read()
 
 
 # ---------------------------------------------------------------- PDF

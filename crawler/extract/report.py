@@ -1,6 +1,6 @@
 """One report from one page or text: the composition of the pure extractors.
 
-`parse_html` and `parse_text` return the report's public fields (CONTRACT.md)
+`report_from_html` and `report_from_text` return the report's public fields (items.REPORT_FIELDS)
 plus `body_hash`; the `parse` command prints them and the parse pipeline puts
 them on the item. Nothing here does I/O.
 """
@@ -23,7 +23,7 @@ def body_hash(text: str) -> str:
     return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def _first(*values):
+def _first_given(*values):
     """The first value that is neither None nor ''; a callable is called when reached (work
     that an earlier value makes unnecessary is not done)."""
     for value in values:
@@ -40,7 +40,7 @@ def complete_fields(fields: dict, text: str, tables: list) -> dict:
     stats = extract_stats(text, tables)
     fields.update(
         signed_by=signed_by,
-        written_on=_first(fields.get("written_on"), signed_on),
+        written_on=_first_given(fields.get("written_on"), signed_on),
         report_year=report_year(fields.get("title"), text),
         body_text=text,
         stats=stats,
@@ -62,12 +62,12 @@ def _parse_title(page, meta: dict, listing_meta: dict, listing_title: str | None
     return best_title(candidates())
 
 
-def parse_html(html: str, url: str, hints: dict | None = None, listing_title: str | None = None,
+def report_from_html(html: str, url: str, hints: dict | None = None, listing_title: str | None = None,
                listing_date: str | None = None, listing_meta: dict | None = None) -> dict:
     """A report page (HTML text already decoded) -> the report's fields. The page is parsed once;
     the body is cut from a copy of the tree (or read from the page itself when cutting it would
     change nothing), so header, title and links are read from the page as served."""
-    page = body_mod.parse_html(html)
+    page = body_mod.parse_tree(html)
     meta = read_metadata(page)
     listing_meta = listing_meta or {}
     body = body_mod.page_body_container(page, hints)
@@ -75,13 +75,13 @@ def parse_html(html: str, url: str, hints: dict | None = None, listing_title: st
     fields = {
         "url": url,
         "title": _parse_title(page, meta, listing_meta, listing_title),
-        "index_no": _first(listing_meta.get("index_no"), meta.get("index_no")),
-        "publisher": _first(listing_meta.get("publisher"), meta.get("publisher")),
-        "published_on": _first(listing_meta.get("published_on"), meta.get("published_on"), listing_date),
-        "written_on": _first(listing_meta.get("written_on"), meta.get("written_on")),
-        "doc_no": _first(listing_meta.get("doc_no"), meta.get("doc_no")),
-        "topic": _first(listing_meta.get("topic"), meta.get("topic")),
-        "keywords": _first(listing_meta.get("keywords"), meta.get("keywords")),
+        "index_no": _first_given(listing_meta.get("index_no"), meta.get("index_no")),
+        "publisher": _first_given(listing_meta.get("publisher"), meta.get("publisher")),
+        "published_on": _first_given(listing_meta.get("published_on"), meta.get("published_on"), listing_date),
+        "written_on": _first_given(listing_meta.get("written_on"), meta.get("written_on")),
+        "doc_no": _first_given(listing_meta.get("doc_no"), meta.get("doc_no")),
+        "topic": _first_given(listing_meta.get("topic"), meta.get("topic")),
+        "keywords": _first_given(listing_meta.get("keywords"), meta.get("keywords")),
         "validity": meta.get("validity"),
         "attachments": [{"url": a["url"], "name": a.get("name"), "media_type": None, "sha256": None}
                         for a in body_mod.attachment_links(page, url, body_without_hints)],
@@ -91,12 +91,12 @@ def parse_html(html: str, url: str, hints: dict | None = None, listing_title: st
     return complete_fields(fields, text, tables_from_html(body, string_values))
 
 
-def parse_text(text: str, url: str) -> dict:
+def report_from_text(text: str, url: str) -> dict:
     """A report flattened to text (a converted document, or a page saved as text) -> its fields."""
     meta, rest = read_metadata_text(text)
     fields = {
         "url": url,
-        "title": _first(meta.get("title"), title_from_text(rest)),
+        "title": _first_given(meta.get("title"), title_from_text(rest)),
         **{k: meta.get(k) for k in ("index_no", "publisher", "published_on", "written_on", "doc_no",
                                      "topic", "keywords", "validity")},
         "attachments": [],

@@ -197,12 +197,12 @@ def tables_from_text(text: str) -> list[Table]:
 
 # ---------------------------------------------------------------- HTML
 
-_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "section",
-               "article", "blockquote", "pre", "center", "span", "strong", "b", "font"}
-_CAPTION_BLOCK_TAGS = _BLOCK_TAGS - {"span", "strong", "b", "font"}
+# the element around a table's caption text: the nearest ancestor of one of these tags
+_CAPTION_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "section",
+                       "article", "blockquote", "pre", "center"}
 
 
-def _cell_text(cell, plain: bool = False, string_values: dict | None = None) -> str:
+def _cell_own_text(cell, plain: bool = False, string_values: dict | None = None) -> str:
     """A cell's text without the text of tables nested in it.
 
     `plain`: the cell's table holds no markup that the walk below treats specially (see
@@ -236,7 +236,7 @@ def _cell_text(cell, plain: bool = False, string_values: dict | None = None) -> 
 
 def _own_rows_and_plainness(table) -> tuple[list, bool]:
     """The table's own <tr> (not those of tables nested in it), and whether the table is plain:
-    nothing inside it is read specially by `_cell_text`'s walk (no nested table, <br>, script or
+    nothing inside it is read specially by `_cell_own_text`'s walk (no nested table, <br>, script or
     style, no comment, processing instruction or entity, whose text the walk reads and the string
     value does not). Both from one search of the table in C; tag names are compared as the HTML
     parsers write them, lower-case."""
@@ -276,7 +276,7 @@ def _grid(table, string_values: dict | None = None) -> list[list[str]]:
                 continue
             while (r, c) in grid:
                 c += 1
-            text = _cell_text(cell, plain, string_values)
+            text = _cell_own_text(cell, plain, string_values)
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             for dr in range(rowspan):
                 for dc in range(colspan):

@@ -109,10 +109,10 @@ class TrsFamily(Family):
         static = [Request(urljoin(response.url, f"index_{i}.{ext}"))
                   for i in range(1, max_static)]
         form = _list_args(text)
-        prepage = int(_first(API_PREPAGE, text) or 10)
-        search_url = urljoin(response.url, self.options.get("search_path") or _first(SEARCH_PATH, text)
+        prepage = int(_first_match(API_PREPAGE, text) or 10)
+        search_url = urljoin(response.url, self.options.get("search_path") or _first_match(SEARCH_PATH, text)
                              or DEFAULT_SEARCH_PATH)
-        records = int(_first(RECORD_COUNT, text) or 0)
+        records = int(_first_match(RECORD_COUNT, text) or 0)
         # a count of 0, missing, or within the static pages: the first API page is asked all the same
         last = max(math.ceil(records / prepage), max_static + 1)
         return static + _api_pages(search_url, form, max_static + 1, last, prepage)
@@ -153,7 +153,7 @@ def _static_pager(text: str, url: str) -> tuple[int | None, int, str, str]:
         return int(m.group(1)), current, stem, ext
     m = TOTAL_RECORD.search(text)
     if m:
-        size = _first(PAGE_SIZE, text)
+        size = _first_match(PAGE_SIZE, text)
         per_page = int(size) if size else len(Selector(text=text).css("a[href]").re(r"t\d{8}_\d+\.s?html?"))
         if per_page:
             return math.ceil(int(m.group(1)) / per_page), current, stem, ext
@@ -287,7 +287,7 @@ def _api_date(value) -> str | None:
     return to_iso_date(str(value)) if value else None
 
 
-def _first(pattern: re.Pattern, text: str) -> str | None:
+def _first_match(pattern: re.Pattern, text: str) -> str | None:
     m = pattern.search(text)
     return m.group(1) if m else None
 

@@ -19,7 +19,8 @@ from crawler.demo.chrome import page
 from crawler.demo.columns.trs import TrsColumn
 from crawler.demo.reports import DemoReport, metadata_table, seed_reports
 from crawler.demo.site import DemoResponse, Site, html_response
-from crawler.extract.documents import MEDIA_TYPES, converter_path, convert_with_soffice
+from crawler.converters import convert_with_soffice, converter_path
+from crawler.extract.documents import MEDIA_TYPES
 from crawler.extract.tables import text_blocks
 
 ATTACHMENTS_COLUMN = "/xxgk/fjnb/"
