@@ -1,43 +1,14 @@
-"""The report item and its parts (CONTRACT.md field names)."""
+"""The items the spider yields: the Report and what else the pipelines record."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 
 @dataclass
-class Attachment:
-    url: str
-    name: str | None = None
-    media_type: str | None = None
-    sha256: str | None = None
-    size: int | None = None
-    path: str | None = None          # where the file sits under the storage root
-    status: str | None = None        # "ok", "scanned", "refused: …", "failed: …"
-
-
-@dataclass
-class StatCell:
-    section: str | None
-    group: str | None
-    item: str
-    column: str | None
-    unit: str | None
-    value: float | int | None
-
-
-@dataclass
-class Check:
-    rule: str
-    expected: float | int | None
-    found: float | int | None
-    message: str
-
-
-@dataclass
 class Report:
     """One annual report as the spider yields it and the pipelines complete it.
 
-    The spider fills the page fields (url, raw html, listing hints); the parse
+    The spider fills the page fields (url, raw html, what the listing said); the parse
     pipeline fills the extracted fields; the store pipeline persists.
     """
 
@@ -63,14 +34,12 @@ class Report:
     listing_title: str | None = None
     listing_date: str | None = None
     listing_meta: dict = field(default_factory=dict)
-    hints: dict = field(default_factory=dict)       # the family's selectors for metadata and body
     trusted_hosts: tuple[str, ...] = ()   # non-government hosts this report may come from (portal entry, -a allow_hosts=)
     raw_html: bytes | None = None
     encoding: str | None = None
     http_status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
-    fetched_at: str | None = None
     body_hash: str | None = None
     raw_hash: str | None = None      # sha256 of the page bytes: an unchanged page is not parsed again
     minhash: bytes | None = None     # MinHash signature of the body (near-duplicate reposts)
@@ -80,16 +49,12 @@ class Report:
     division_code: str | None = None
 
 
+# The report's public fields, in order: what `python -m crawler parse` prints and the jsonl export writes.
 REPORT_FIELDS = (
     "url", "title", "index_no", "publisher", "published_on", "written_on",
-    "signed_by", "doc_no", "topic", "keywords", "report_year", "body_text",
+    "signed_by", "doc_no", "topic", "keywords", "validity", "report_year", "body_text",
     "attachments", "stats", "checks",
 )
-
-
-def public_dict(report: Report) -> dict:
-    """The report as CONTRACT.md prints it: its public fields only, in order."""
-    return {name: getattr(report, name) for name in REPORT_FIELDS}
 
 
 @dataclass

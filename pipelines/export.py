@@ -1,6 +1,6 @@
 """`export --format csv|jsonl|parquet --out PATH [--province P] [--since Y] [--until Y] [--stats long|wide]`.
 
-jsonl: one report per line with every CONTRACT.md field (stats, checks and attachments nested).
+jsonl: one report per line with every public field (items.REPORT_FIELDS) (stats, checks and attachments nested).
 csv / parquet: one row per report (flat columns), and beside it the statistics:
 - `--stats long` (default): `PATH` with `.stats` before the suffix, one row per cell, linked by
   report id and URL;
@@ -36,8 +36,8 @@ from crawler.items import REPORT_FIELDS
 from pipelines import db
 
 FLAT_FIELDS = ("id", "url", "other_urls", "portal_id", "province", "prefecture", "county", "division_code", "title", "index_no", "publisher",
-               "published_on", "written_on", "signed_by", "doc_no", "topic", "keywords", "report_year",
-               "version", "stats_cells", "checks_failed", "attachments", "body_text")
+               "published_on", "written_on", "signed_by", "doc_no", "topic", "keywords", "validity",
+               "report_year", "version", "stats_cells", "checks_failed", "attachments", "body_text")
 STATS_FIELDS = ("report_id", "report_url", "section", "group", "item", "column", "unit", "value")
 WIDE_LEADING_FIELDS = ("report_id", "report_url", "portal_id", "province", "publisher", "report_year")
 WIDE_KEY_SEPARATOR = " | "
@@ -140,7 +140,7 @@ def _flat(report: db.Report, provinces: dict[str, str]) -> dict:
         "province": report.province or provinces.get(report.portal_id or ""),
         **{k: getattr(report, k) for k in ("portal_id", "prefecture", "county", "division_code", "title", "index_no", "publisher", "published_on",
                                            "written_on", "signed_by", "doc_no", "topic", "keywords",
-                                           "report_year", "version", "body_text")},
+                                           "validity", "report_year", "version", "body_text")},
         "stats_cells": len(report.stats), "checks_failed": len(report.checks),
         "attachments": json.dumps([a.url for a in report.attachments], ensure_ascii=False),
     }

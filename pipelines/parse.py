@@ -29,8 +29,8 @@ class ParsePipeline:
             return item
         try:
             html, encoding = decode_html(item.raw_html, f"text/html; charset={item.encoding}" if item.encoding else None)
-            fields = report_from_html(html, item.url, hints=item.hints, listing_title=item.listing_title,
-                                listing_date=item.listing_date, listing_meta=item.listing_meta)
+            fields = report_from_html(html, item.url, listing_title=item.listing_title,
+                                      listing_date=item.listing_date, listing_meta=item.listing_meta)
         except Exception as exc:  # a broken page is a recorded failure, never a crashed crawl
             logger.exception("cannot parse %s", item.url)
             self.stats.inc_value("reports/parse_errors")

@@ -53,11 +53,12 @@ def test_pingtan_2012_body_without_trs_editor_starts_with_the_byline():
     assert "主动公开信息数 | 条 | 739 | 4359" in lines
 
 
-def test_hint_selector_wins():
+def test_known_cms_container_wins_over_a_longer_block():
     page = ("<html><body><div id='zoom'><p>一段很长的正文，一段很长的正文，一段很长的正文。</p></div>"
-            "<div class='my-body'><p>提示指定的正文容器，提示指定的正文容器，提示指定的正文容器。</p></div></body></html>")
-    assert "提示指定" in html_to_text(body_fragment(page, {"body": ".my-body"}))
-    assert "一段很长" in html_to_text(body_fragment(page))
+            "<div class='my-body'><p>另一个更长的文字块，另一个更长的文字块，另一个更长的文字块，另一个更长的文字块。</p></div>"
+            "</body></html>")
+    text = html_to_text(body_fragment(page))
+    assert "一段很长" in text and "另一个" not in text
 
 
 def test_largest_text_block_without_known_container():

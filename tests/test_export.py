@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from crawler.extract.report import report_from_text
 from crawler.registry import Portal
 from pipelines import db
+from tests.conftest import store
 from pipelines.export import (FORMAT_2019, FORMAT_PRE2019, WIDE_LEADING_FIELDS, export, stat_format, stats_path,
                               wide_key, wide_path)
 
@@ -39,7 +40,7 @@ def stored(session, database_url):
     """The five seeds stored under the portals above: {prefix: parsed fields}."""
     seeds = {prefix: _seed_fields(prefix) for prefix in SEED_PORTALS}
     for fields in seeds.values():
-        assert db.store_report(session, fields) == "new"
+        assert store(session, fields) == "new"
     return seeds
 
 
@@ -166,3 +167,14 @@ def test_a_province_with_no_report_exports_none(tmp_path, database_url):
     out = tmp_path / "x.csv"
     written = export("csv", str(out), database_url, province="西藏", portals=PORTALS)
     assert written[0][1] == 0
+
+
+def test_validity_is_in_the_csv_and_jsonl_exports(session, database_url, tmp_path):
+    fields = _seed_fields("001")
+    fields["validity"] = "有效"
+    assert store(session, fields) == "new"
+    export("csv", str(tmp_path / "r.csv"), database_url, portals=PORTALS)
+    assert [r["validity"] for r in _read_csv(tmp_path / "r.csv")] == ["有效"]
+    export("jsonl", str(tmp_path / "r.jsonl"), database_url, portals=PORTALS)
+    lines = (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["validity"] for line in lines] == ["有效"]

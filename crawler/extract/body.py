@@ -162,19 +162,19 @@ def collapse_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
-def body_fragment(html: str, hints: dict | None = None) -> str:
+def body_fragment(html: str) -> str:
     """The HTML of the report body container, or '' when the page has no text at all."""
-    container = body_container(parse_tree(html), hints)
+    container = body_container(parse_tree(html))
     return "" if container is None else lxml.html.tostring(container, encoding="unicode")
 
 
-def body_container(tree: etree._Element, hints: dict | None = None) -> etree._Element | None:
+def body_container(tree: etree._Element) -> etree._Element | None:
     """The element that holds the report body, with scripts and page chrome removed from it.
     Changes the tree (scripts are dropped everywhere): give it a copy to keep the page intact,
     or use `page_body_container`."""
     for element in list(tree.iter(*_DROPPED_BEFORE_SEARCH)):
         _drop(element)
-    container = _find_container(tree, hints)
+    container = _find_container(tree)
     if container is None:
         return None
     for element in _chrome_within(container):
@@ -183,26 +183,25 @@ def body_container(tree: etree._Element, hints: dict | None = None) -> etree._El
     return container
 
 
-def page_body_container(page: etree._Element, hints: dict | None = None) -> etree._Element | None:
-    """`body_container(copy.deepcopy(page), hints)`, the page left unchanged.
+def page_body_container(page: etree._Element) -> etree._Element | None:
+    """`body_container(copy.deepcopy(page))`, the page left unchanged.
 
     Fast path: when the page (a whole page's tree) holds no script, style, noscript or template
     and its container no page chrome, body_container would drop nothing: the copy would be the
     page, and the page's own container is returned without copying the page. Treat the result
     as read-only. A page with a script usually has one in its <head>: seeing that costs little."""
     if page.getparent() is None and next(page.iter(*_DROPPED_BEFORE_SEARCH), None) is None:
-        container = _find_container(page, hints)
+        container = _find_container(page)
         if container is None:
             return None
         if all(element is container for element in _chrome_within(container)):
             return container
-    return body_container(copy.deepcopy(page), hints)
+    return body_container(copy.deepcopy(page))
 
 
-def _find_container(tree: etree._Element, hints: dict | None) -> etree._Element | None:
-    """The body container: the hinted selector's or a known CMS's, else the largest text block."""
-    selectors = ((hints or {}).get("body"),) + BODY_SELECTORS if (hints or {}).get("body") else BODY_SELECTORS
-    container = _first_container(tree, selectors)
+def _find_container(tree: etree._Element) -> etree._Element | None:
+    """The body container: a known CMS's, else the largest text block."""
+    container = _first_container(tree, BODY_SELECTORS)
     return _largest_text_block(tree) if container is None else container
 
 
@@ -237,7 +236,7 @@ def attachment_links(page: str | etree._Element, base_url: str,
     or in a 附件 block, absolute, deduplicated by URL, in page order.
 
     `page` is the HTML text or its parsed tree (left unchanged); `body` the page's body
-    container found without hints (`body_container` on a copy), when already at hand."""
+    container (`body_container` on a copy), when already at hand."""
     tree = as_tree(page)
     if body is None:
         body = page_body_container(tree) if tree is page else body_container(tree)

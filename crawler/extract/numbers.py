@@ -100,12 +100,6 @@ def parse_value(text: str | None) -> int | float | None:
     return split_value(text)[0]
 
 
-def is_figure(text: str | None) -> bool:
-    """True when the cell holds a number (not when it is blank)."""
-    figure = _read_figure(text)
-    return figure is not None and figure[0] is not None
-
-
 def is_figure_or_blank(text: str | None) -> bool:
     """True when the cell may sit in a figure column: a number, a dash, or nothing."""
     return _read_figure(text) is not None

@@ -62,7 +62,7 @@ def _parse_title(page, meta: dict, listing_meta: dict, listing_title: str | None
     return best_title(candidates())
 
 
-def report_from_html(html: str, url: str, hints: dict | None = None, listing_title: str | None = None,
+def report_from_html(html: str, url: str, listing_title: str | None = None,
                listing_date: str | None = None, listing_meta: dict | None = None) -> dict:
     """A report page (HTML text already decoded) -> the report's fields. The page is parsed once;
     the body is cut from a copy of the tree (or read from the page itself when cutting it would
@@ -70,8 +70,7 @@ def report_from_html(html: str, url: str, hints: dict | None = None, listing_tit
     page = body_mod.parse_tree(html)
     meta = read_metadata(page)
     listing_meta = listing_meta or {}
-    body = body_mod.page_body_container(page, hints)
-    body_without_hints = body if not (hints or {}).get("body") else None
+    body = body_mod.page_body_container(page)
     fields = {
         "url": url,
         "title": _parse_title(page, meta, listing_meta, listing_title),
@@ -84,7 +83,7 @@ def report_from_html(html: str, url: str, hints: dict | None = None, listing_tit
         "keywords": _first_given(listing_meta.get("keywords"), meta.get("keywords")),
         "validity": meta.get("validity"),
         "attachments": [{"url": a["url"], "name": a.get("name"), "media_type": None, "sha256": None}
-                        for a in body_mod.attachment_links(page, url, body_without_hints)],
+                        for a in body_mod.attachment_links(page, url, body)],
     }
     string_values: dict = {}       # table cell -> its string value: read once for the text and the tables
     text = body_mod.html_to_text(body, string_values=string_values)

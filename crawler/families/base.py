@@ -48,7 +48,3 @@ class Family:
         """Whether this page's rows are the listing's newest, so that a nightly run may end the
         walk when all of them are known. False where a page's own rows may be out of date."""
         return True
-
-    def detail_hints(self) -> dict:
-        """Optional CSS selectors for detail pages: {'metadata': css, 'body': css}."""
-        return {}

@@ -87,9 +87,6 @@ class GkmlptFamily(Family):
             return [Request(_api_url(response.url, column, page + 1, sid), meta={"gkmlpt_per_page": per_page})]
         return []
 
-    def detail_hints(self) -> dict:
-        return {"metadata": "div.classify, table.table-info", "body": "div.article-content, div.content"}
-
 
 def _api_page(url: str) -> int | None:
     """The page number of a /gkmlpt/api/all/… URL, None for other URLs."""

@@ -111,9 +111,6 @@ class HanwebFamily(Family):
             requests += _groups(proxy, jpage.form, embedded + 1, last, jpage.group, jpage.per_page, meta)
         return requests
 
-    def detail_hints(self) -> dict:
-        return {"metadata": "table.xxgk_table, div.xxgk_table", "body": "#zoom, #ivs_content"}
-
 
 def jpage_lists(text: str) -> list[JpageList]:
     """Every jpage list of a column page that can be asked for (it has an ajaxParam or its proxy

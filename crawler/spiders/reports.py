@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
@@ -449,7 +448,7 @@ class ReportsSpider(scrapy.Spider):
 
     # --- report pages ---------------------------------------------------------------------------
     def parse_report(self, response: Response, portal: Portal, family: str, listing_title: str,
-                     listing_date: str | None, listing_meta: dict, hints: dict | None = None):
+                     listing_date: str | None, listing_meta: dict):
         if response.status == 304:
             self.crawler.stats.inc_value("reports/not_modified")
             return
@@ -466,14 +465,12 @@ class ReportsSpider(scrapy.Spider):
             listing_title=listing_title,
             listing_date=listing_date,
             listing_meta=listing_meta or {},
-            hints=hints or {},
             raw_html=response.body,
             raw_hash=raw_hash,
             encoding=getattr(response, "encoding", None),
             http_status=response.status,
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
 
     def _trusted_hosts(self, portal: Portal) -> tuple[str, ...]:
