@@ -122,10 +122,10 @@ def test_missing_listing_is_a_failure_row_naming_the_portal(run_crawl, session, 
 
 
 def test_unsupported_portal_is_a_failure_row_without_a_request(run_crawl, session):
-    result = run_crawl({"portal": "cn-nfra"})
+    result = run_crawl({"portal": "demo-unsupported"})
     assert result.returncode == 0
     assert result.stats.get("downloader/request_count", 0) == 0
     (failure,) = session.scalars(select(db.Failure)).all()
-    assert failure.portal_id == "cn-nfra" and "not supported: JavaScript-only" in failure.reason
-    row = session.get(db.Portal, "cn-nfra")
+    assert failure.portal_id == "demo-unsupported" and "not supported: JavaScript-only" in failure.reason
+    row = session.get(db.Portal, "demo-unsupported")
     assert row is not None and not row.verified and "not supported" in row.last_outcome   # never marked verified
