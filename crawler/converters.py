@@ -13,7 +13,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 
-SOFFICE_TIMEOUT = 120.0          # seconds for one conversion
+from crawler.defaults import SOFFICE_TIMEOUT
 
 _CONVERT_LOCK = threading.Lock()
 

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from crawler.coverage import OUTCOMES, Coverage
+from crawler.defaults import REPOST_SIMILARITY
 
 CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei",
              "Microsoft YaHei", "DejaVu Sans"]
@@ -302,10 +303,10 @@ def _similarity_section(c: Coverage) -> str:
     if not c.similarities:
         body = '<p class="note" id="similarity-not-computed">Copy similarity: not computed.</p>'
     else:
-        copies = sum(1 for s in c.similarities if s >= 0.9)
+        copies = sum(1 for s in c.similarities if s >= REPOST_SIMILARITY)
         body = (_chart("chart-similarity", similarity_chart(c), "")
                 + f'<p>reports compared: <b id="similarity-reports" data-count="{len(c.similarities)}">'
-                  f'{len(c.similarities)}</b>; at least 0.9 alike (largely copied): '
+                  f'{len(c.similarities)}</b>; at least {REPOST_SIMILARITY} alike (largely copied): '
                   f'<b id="similarity-copies" data-count="{copies}">{copies}</b></p>')
     return ("<section id=\"similarity\"><h2>Copy similarity to the previous year</h2>"
             + body + "</section>")

@@ -8,6 +8,8 @@ import time
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.defaults import PROGRESS_INTERVAL
+
 
 class Progress:
     """One status line on stderr: pages fetched, reports stored, failures (REPORTS_PROGRESS)."""
@@ -21,7 +23,7 @@ class Progress:
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("REPORTS_PROGRESS"):
             raise NotConfigured
-        ext = cls(crawler.stats, crawler.settings.getfloat("REPORTS_PROGRESS_INTERVAL", 1.0))
+        ext = cls(crawler.stats, crawler.settings.getfloat("REPORTS_PROGRESS_INTERVAL", PROGRESS_INTERVAL))
         crawler.signals.connect(ext.tick, signal=signals.response_received)
         crawler.signals.connect(ext.tick, signal=signals.item_scraped)
         crawler.signals.connect(ext.done, signal=signals.spider_closed)

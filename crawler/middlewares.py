@@ -8,6 +8,8 @@ from email.utils import parsedate_to_datetime
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.response import response_status_message
 
+from crawler.defaults import RETRY_AFTER_MAX
+
 
 def retry_after_seconds(value: bytes | str | None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if absent or bad."""
@@ -33,7 +35,7 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.max_wait = settings.getfloat("REPORTS_RETRY_AFTER_MAX", 60.0)
+        self.max_wait = settings.getfloat("REPORTS_RETRY_AFTER_MAX", RETRY_AFTER_MAX)
 
     async def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:

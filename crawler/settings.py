@@ -1,5 +1,14 @@
-"""All crawler settings. Environment: DATABASE_URL, REDIS_URL, REPORTS_CONTACT_URL."""
+"""All crawler settings: every setting the project reads is listed here with what it does.
+Defaults shared with the components that read them come from crawler/defaults.py.
+
+Environment: DATABASE_URL, REDIS_URL, REPORTS_CONTACT_URL, REPORTS_FILES_STORE, REPORTS_DEMO_URL,
+REPORTS_BROWSER, REPORTS_BROWSER_EXECUTABLE, LOG_LEVEL; REPORTS_BODY_ALIASES (an extra body-alias
+TOML file, read by crawler/registry/bodies.py). Tests and bench/ also read TEST_DATABASE_URL,
+TEST_REDIS_URL and BENCH_DATABASE_URL.
+"""
 import os
+
+from crawler import defaults
 
 BOT_NAME = "gov-report-crawler"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -26,15 +35,15 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,   # Scrapy's retry, honouring Retry-After
 }
-REPORTS_RETRY_AFTER_MAX = 60.0
+REPORTS_RETRY_AFTER_MAX = defaults.RETRY_AFTER_MAX   # seconds: a longer Retry-After is not waited for
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")   # WARNING for quieter nightly logs
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")   # empty: the SQLite file data/reports.sqlite
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")       # set: a distributed crawl over scrapy-redis
 
 # Distributed crawls: with REDIS_URL set, this add-on switches to scrapy-redis (crawler/distributed.py).
 ADDONS = {"crawler.distributed.RedisAddon": 0,
@@ -61,16 +70,21 @@ ITEM_PIPELINES = {
 }
 
 # The reports spider and its components (all prefixed REPORTS_)
-REPORTS_MAX_LISTING_PAGES = 500          # per portal: a pagination trap stops here
+REPORTS_MAX_LISTING_PAGES = defaults.MAX_LISTING_PAGES   # per portal: a pagination trap stops here
 # Discovery (crawler/discovery.py): from a home page to the annual-report columns, best link first
-REPORTS_DISCOVERY_BUDGET = 80             # requests per portal's walk
-REPORTS_DISCOVERY_MAX_DEPTH = 4           # clicks from the home page
-REPORTS_DISCOVERY_CONCURRENCY = 2         # pages of one walk in flight at once (best first needs few)
+REPORTS_DISCOVERY_BUDGET = defaults.DISCOVERY_BUDGET             # requests per portal's walk
+REPORTS_DISCOVERY_MAX_DEPTH = defaults.DISCOVERY_MAX_DEPTH       # clicks from the home page
+REPORTS_DISCOVERY_CONCURRENCY = defaults.DISCOVERY_CONCURRENCY   # pages of one walk in flight (best first needs few)
 REPORTS_DEMO_URL = os.environ.get("REPORTS_DEMO_URL", "")   # replaces {demo} in registry start URLs
-REPORTS_STORE_RAW_HTML = True
-REPORTS_REPOST_SIMILARITY = 0.9          # MinHash Jaccard at which a same-publisher, same-year body is a repost
+REPORTS_STORE_RAW_HTML = defaults.STORE_RAW_HTML   # keep each version's raw page (zlib) in report_versions
+REPORTS_REPOST_SIMILARITY = defaults.REPOST_SIMILARITY   # MinHash Jaccard at which a same-publisher, same-year body is a repost
 REPORTS_PROGRESS = False                  # `python -m crawler crawl` switches the status line on
+REPORTS_PROGRESS_INTERVAL = defaults.PROGRESS_INTERVAL   # seconds between two progress lines
 REPORTS_STATS_FILE = ""                   # set: the final crawl stats are written there as JSON
+# Distributed mode (crawler/distributed.py, active with REDIS_URL): the add-on sets the scrapy-redis
+# settings and REPORTS_REDIS_WORKER_KEY (the key prefix of each worker's liveness and in-flight hash)
+REPORTS_REDIS_WORKER_TTL = defaults.REDIS_WORKER_TTL   # seconds before a silent worker's requests are requeued
+REPORTS_REDIS_ENQUEUE_ONLY = False        # `python -m crawler enqueue` sets it: seed the queue, fetch nothing
 
 EXTENSIONS = {
     "crawler.extensions.Progress": 500,
@@ -78,13 +92,14 @@ EXTENSIONS = {
 }
 
 # Attachments (pipelines/attachments.py): stored once by sha256 under REPORTS_FILES_STORE
-REPORTS_ATTACHMENTS_ENABLED = True
-REPORTS_FILES_STORE = os.environ.get("REPORTS_FILES_STORE", "data/files")   # a directory or s3://…
-REPORTS_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024   # bytes per attachment; larger ones are refused
-REPORTS_ATTACHMENT_RETRIES = 2
+REPORTS_ATTACHMENTS_ENABLED = defaults.ATTACHMENTS_ENABLED   # off: attachments are neither fetched nor read
+REPORTS_FILES_STORE = os.environ.get("REPORTS_FILES_STORE", defaults.FILES_STORE)   # a directory or s3://…
+REPORTS_ATTACHMENT_MAXSIZE = defaults.ATTACHMENT_MAXSIZE   # bytes per attachment; larger ones are refused
+REPORTS_ATTACHMENT_RETRIES = defaults.ATTACHMENT_RETRIES   # retries of one attachment download
 
 # Listing pages rendered in a headless browser (crawler/rendering.py): a portal with options.render =
 # "browser", or a listing that is a JavaScript shell. Report pages never are.
 REPORTS_BROWSER = os.environ.get("REPORTS_BROWSER", "1") not in ("0", "false", "no")   # 0: never render
-REPORTS_BROWSER_EXECUTABLE = os.environ.get("REPORTS_BROWSER_EXECUTABLE", "/usr/bin/chromium")  # Debian's; no download
-REPORTS_BROWSER_TIMEOUT = 30.0            # seconds a page may take to render (navigation + quiet network)
+REPORTS_BROWSER_EXECUTABLE = os.environ.get("REPORTS_BROWSER_EXECUTABLE", defaults.BROWSER_EXECUTABLE)  # Debian's; no download
+REPORTS_BROWSER_TIMEOUT = defaults.BROWSER_TIMEOUT   # seconds a page may take to render (navigation + quiet network)
+# PLAYWRIGHT_LAUNCH_OPTIONS (scrapy-playwright's): its executable_path, when set, wins over the above

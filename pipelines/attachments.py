@@ -36,6 +36,7 @@ from twisted.internet.threads import deferToThread
 
 from crawler.extract.body import body_fragment
 from crawler.converters import legacy_converter
+from crawler.defaults import ATTACHMENT_MAXSIZE, ATTACHMENT_RETRIES, ATTACHMENTS_ENABLED, FILES_STORE
 from crawler.extract.document_report import join_documents
 from crawler.extract.documents import FILE_SUFFIXES, ConvertLegacy, DocumentLimits, read_document
 from crawler.extract.encoding import decode_html
@@ -44,9 +45,6 @@ from crawler.items import Report
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FILES_STORE = "data/files"
-DEFAULT_MAXSIZE = 50 * 1024 * 1024
-DEFAULT_RETRIES = 2
 JOINED_FIELDS = ("title", "signed_by", "written_on", "report_year", "body_text", "stats", "checks", "body_hash")
 
 
@@ -97,8 +95,8 @@ def filename_from_content_disposition(header: bytes | str | None) -> str | None:
 # ---------------------------------------------------------------- the pipeline
 
 class AttachmentsPipeline(FilesPipeline):
-    def __init__(self, store_uri: str, *, crawler, maxsize: int = DEFAULT_MAXSIZE,
-                 retries: int = DEFAULT_RETRIES, limits: DocumentLimits | None = None,
+    def __init__(self, store_uri: str, *, crawler, maxsize: int = ATTACHMENT_MAXSIZE,
+                 retries: int = ATTACHMENT_RETRIES, limits: DocumentLimits | None = None,
                  convert_legacy: ConvertLegacy | None = None):
         super().__init__(store_uri, crawler=crawler)
         self.maxsize = maxsize
@@ -109,12 +107,12 @@ class AttachmentsPipeline(FilesPipeline):
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("REPORTS_ATTACHMENTS_ENABLED", True):
+        if not settings.getbool("REPORTS_ATTACHMENTS_ENABLED", ATTACHMENTS_ENABLED):
             raise NotConfigured("REPORTS_ATTACHMENTS_ENABLED is off")
         cls._update_stores(settings)
-        maxsize = settings.getint("REPORTS_ATTACHMENT_MAXSIZE", DEFAULT_MAXSIZE)
-        return cls(settings.get("REPORTS_FILES_STORE") or DEFAULT_FILES_STORE, crawler=crawler,
-                   maxsize=maxsize, retries=settings.getint("REPORTS_ATTACHMENT_RETRIES", DEFAULT_RETRIES),
+        maxsize = settings.getint("REPORTS_ATTACHMENT_MAXSIZE", ATTACHMENT_MAXSIZE)
+        return cls(settings.get("REPORTS_FILES_STORE") or FILES_STORE, crawler=crawler,
+                   maxsize=maxsize, retries=settings.getint("REPORTS_ATTACHMENT_RETRIES", ATTACHMENT_RETRIES),
                    limits=DocumentLimits(max_bytes=maxsize), convert_legacy=legacy_converter())
 
     # --- which attachments to fetch ------------------------------------------------------------

@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from crawler.defaults import ATTACHMENT_MAXSIZE
 from crawler.extract.body import CELL_SEPARATOR
 from crawler.extract.numbers import clean_cell_text
 from crawler.extract.tables import Table
@@ -59,7 +60,7 @@ _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!docty
 @dataclass(frozen=True)
 class DocumentLimits:
     """Guards against hostile files; the defaults fit real annual reports with room to spare."""
-    max_bytes: int = 50 * 1024 * 1024            # the file itself
+    max_bytes: int = ATTACHMENT_MAXSIZE          # the file itself
     max_uncompressed: int = 200 * 1024 * 1024    # all members of a ZIP container together
     max_ratio: int = 200                         # uncompressed / compressed, per large member
     max_members: int = 5000
