@@ -2,7 +2,8 @@
 
 Generated, never written by hand: the tables and columns come from the SQLAlchemy models
 (pipelines/db.py), the export files' columns from pipelines/export.py, the units from
-crawler/extract/numbers.py and the check rules from the docstring of crawler/extract/checks.py.
+crawler/extract/numbers.py and the check rules from the RULES registries of crawler/extract/checks.py
+and years.py.
 What a column means is said once, here (`COLUMN_DOCS`, `EXPORT_DOCS`); a column without a
 description is printed as `UNDESCRIBED` and fails the test that keeps the committed file current.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 UNDESCRIBED = "UNDESCRIBED"
 DATE = "YYYY-MM-DD"
@@ -296,40 +296,11 @@ def _doc_row(name: str, kind: str, doc: tuple[str, str] | None, extra: str = "")
 
 # ---------------------------------------------------------------- check rules
 
-def rules_from_docstring(doc: str) -> list[tuple[str, str]]:
-    """The `- \\`rule.id\\`: text` bullets of a docstring (continuation lines joined), in order."""
-    rules: list[tuple[str, str]] = []
-    current: list[str] | None = None
-    for line in doc.splitlines():
-        bullet = re.match(r"^- `([\w.]+)`:\s*(.*)$", line)
-        if bullet:
-            current = [bullet.group(2)]
-            rules.append((bullet.group(1), ""))
-        elif current is not None and line.startswith("  ") and line.strip():
-            current.append(line.strip())
-        else:
-            current = None
-        if current is not None:
-            rules[-1] = (rules[-1][0], " ".join(current))
-    return rules
-
-
-def rule_ids_in_source(source: str) -> list[str]:
-    """The rule ids a checks module emits: quoted dotted lower-case names (`"2019.part4.total"`)."""
-    return list(dict.fromkeys(re.findall(r"[\"']((?:\d{4}|pre\d{4}|[a-z]+)(?:\.[a-z0-9_]+)+)[\"']", source)))
-
-
 def check_rules() -> list[tuple[str, str]]:
-    """Every rule of crawler/extract/checks.py and of the year-over-year rules of
-    crawler/extract/years.py with its description; an id emitted but not described gets UNDESCRIBED."""
+    """Every rule of crawler/extract/checks.py and the year-over-year rules of crawler/extract/years.py,
+    with what it requires, as their RULES registries declare them."""
     from crawler.extract import checks, years
-    out: list[tuple[str, str]] = []
-    for module in (checks, years):
-        described = rules_from_docstring(module.__doc__ or "")
-        names = {rule for rule, _ in described}
-        emitted = rule_ids_in_source(Path(module.__file__).read_text(encoding="utf-8"))
-        out += described + [(rule, UNDESCRIBED) for rule in emitted if rule not in names]
-    return out
+    return [*checks.RULES.items(), *years.RULES.items()]
 
 
 # ---------------------------------------------------------------- the document

@@ -142,3 +142,44 @@ def test_pre2019_rules_break(seed_2018, item, value, rule):
 def test_pre2019_blank_part_is_not_checked(seed_2018):
     blank = setting(seed_2018, "1.当面申请数", "统计数", None)
     assert rules(blank) == set()
+
+
+# ---------------------------------------------------------------- the rule registry
+
+def _rules_used(module) -> set[str]:
+    """The rule ids a checks module can emit: rule-shaped string literals and RULE_* constants
+    used anywhere but in the RULES declaration itself (and the RULE_* assignments)."""
+    import ast
+    import re
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    skip = set()
+    for node in tree.body:
+        targets = [getattr(node, "target", None), *getattr(node, "targets", [])]
+        names = {t.id for t in targets if isinstance(t, ast.Name)}
+        if "RULES" in names or any(n.startswith("RULE_") for n in names):
+            skip |= {id(n) for n in ast.walk(node)}
+    shape = re.compile(r"^(?:\d{4}|pre\d{4}|text|year)(?:\.[a-z0-9_]+)+$")
+    used = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and shape.match(node.value):
+            used.add(node.value)
+        elif isinstance(node, ast.Name) and node.id.startswith("RULE_"):
+            used.add(getattr(module, node.id))
+    return used
+
+
+def test_every_rule_emitted_is_declared_and_every_declared_rule_is_emitted():
+    from crawler.extract import checks, years
+    for module in (checks, years):
+        used = _rules_used(module)
+        assert used == set(module.RULES), module.__name__
+        assert all(text.strip() for text in module.RULES.values())
+    assert not set(checks.RULES) & set(years.RULES)
+
+
+def test_an_undeclared_rule_cannot_be_emitted():
+    from crawler.extract import checks
+    with pytest.raises(KeyError, match="not declared"):
+        checks._check("2019.part9.nothing", 1, 2, "x")

@@ -8,16 +8,7 @@ implies; the message names the earlier report (`earlier_label`). The store keeps
 `checks.other_report_id` = the earlier report, and computes them again whenever either report of
 the pair is stored new or revised, whichever arrives first.
 
-Rules (ids are stable):
-- `year.carry_over`: per applicant column of part 三 (2019 template, both versions), the
-  earlier report's 四、结转下年度继续办理 = the later report's 二、上年结转政府信息公开申请数量.
-  Only the columns both reports print are compared; a blank cell is 0. Not checked across the
-  2019 format change (reports before 2019 have no such rows).
-- `year.normative_stock`: for 规章 and for 行政规范性文件 of part 二 (2021 revision:
-  本年制发件数 | 本年废止件数 | 现行有效件数), the earlier 现行有效 + the later 本年制发 −
-  本年废止 = the later 现行有效. Not checked when either report lacks these columns (the
-  2019/2020 template prints 本年新制作数量 | 本年新公开数量 | 对外公开总数量; before 2019
-  there is no part 二).
+Rules (ids are stable) are declared, with what each requires, in `RULES` below.
 """
 from __future__ import annotations
 
@@ -25,7 +16,17 @@ from crawler.extract.stats import SECTION_ACTIVE, SECTION_REQUESTS
 
 RULE_CARRY_OVER = "year.carry_over"
 RULE_NORMATIVE_STOCK = "year.normative_stock"
-RULES = (RULE_CARRY_OVER, RULE_NORMATIVE_STOCK)
+# rule -> what must hold (found: the later report's figure; expected: what the earlier implies)
+RULES: dict[str, str] = {
+    RULE_CARRY_OVER: (
+        "per applicant column of part 三 (2019 template, both versions), the earlier report's 四、结转下年度继续办理 "
+        "= the later report's 二、上年结转政府信息公开申请数量. Only the columns both reports print are compared; a blank"
+        " cell is 0. Not checked across the 2019 format change (reports before 2019 have no such rows)."),
+    RULE_NORMATIVE_STOCK: (
+        "for 规章 and for 行政规范性文件 of part 二 (2021 revision: 本年制发件数 | 本年废止件数 | 现行有效件数), the earlier 现行有效 + "
+        "the later 本年制发 − 本年废止 = the later 现行有效. Not checked when either report lacks these columns (the "
+        "2019/2020 template prints 本年新制作数量 | 本年新公开数量 | 对外公开总数量; before 2019 there is no part 二)."),
+}
 _TOLERANCE = 1e-6
 _STOCK_ITEMS = (("规章", "规章"), ("行政规范性文件", "规范性文件"))   # (name in messages, label ending)
 
