@@ -15,13 +15,13 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from scrapy.http import Response
 
 from crawler.extract.title import is_annual_report
+from crawler.urls import registered_domain, within
 
 # Anchor texts towards disclosure, best first (matched on the text without whitespace).
 COLUMN_LABEL = re.compile(r"年度报告|年报")
@@ -129,26 +129,6 @@ def department_name(text: str) -> str | None:
     if 2 <= len(label) <= 20 and DEPARTMENT_NAME.search(label) and not DISCLOSURE_LABEL.search(label):
         return label
     return None
-
-
-def within(url: str, domains: list[str] | tuple[str, ...]) -> bool:
-    """Whether a URL's host is one of the domains or a subdomain of one (Scrapy's offsite rule,
-    on the host name: a port does not make another site)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == domain or host.endswith("." + domain) for domain in (d.lower() for d in domains))
-
-
-@lru_cache(maxsize=4096)
-def registered_domain(host: str) -> str:
-    """The domain a portal owns: hgns.gov.cn for www.hgns.gov.cn and xxgk.hgns.gov.cn (public
-    suffix list as tldextract ships it, never fetched); an IP address or a bare name stays as is."""
-    return _tld_extractor()(host).top_domain_under_public_suffix or host
-
-
-@lru_cache(maxsize=1)
-def _tld_extractor():
-    import tldextract
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def is_government_platform(url: str) -> bool:

@@ -30,8 +30,11 @@ import uuid
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.misc import load_object
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
+
+from crawler.urls import CanonicalFingerprinter
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ PARENT = "redis_parent"            # request.meta: the in-flight id of the respo
 REDIS_SETTINGS = {
     "SCHEDULER": "crawler.distributed.ReliableScheduler",
     "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
-    "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+    "DUPEFILTER_CLASS": "crawler.distributed.CanonicalDupeFilter",
     "SCHEDULER_PERSIST": True,              # the queue outlives any one process
     "SCHEDULER_IDLE_BEFORE_CLOSE": 0,       # never block the reactor on an empty queue
     "SCHEDULER_QUEUE_KEY": "%(spider)s:requests",
@@ -73,6 +76,13 @@ class RedisAddon:
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class CanonicalDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared dupefilter, on the project's one URL identity (crawler.urls)."""
+
+    def request_fingerprint(self, request) -> str:
+        return CanonicalFingerprinter().fingerprint(request).hex()
 
 
 class ReliableScheduler(Scheduler):

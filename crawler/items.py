@@ -29,6 +29,7 @@ class Report:
     stats: list[dict] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
     # crawl context, not part of the printed report
+    link_url: str | None = None      # the URL the listing linked, when it redirected to `url`
     portal_id: str | None = None
     family: str | None = None
     listing_title: str | None = None

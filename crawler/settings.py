@@ -40,6 +40,8 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# one URL identity (crawler/urls.py): fingerprints on the canonical URL, as the rest of the crawl
+REQUEST_FINGERPRINTER_CLASS = "crawler.urls.CanonicalFingerprinter"
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")   # WARNING for quieter nightly logs
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")   # empty: the SQLite file data/reports.sqlite
@@ -87,6 +89,7 @@ REPORTS_REDIS_WORKER_TTL = defaults.REDIS_WORKER_TTL   # seconds before a silent
 REPORTS_REDIS_ENQUEUE_ONLY = False        # `python -m crawler enqueue` sets it: seed the queue, fetch nothing
 
 EXTENSIONS = {
+    "pipelines.store.CrawlStore": 0,            # the crawl's store service (the database, the run row)
     "crawler.extensions.Progress": 500,
     "crawler.extensions.StatsFile": 510,
 }

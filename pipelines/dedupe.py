@@ -5,20 +5,11 @@ so they are kept once with every URL they were seen under; this pipeline gives e
 MinHash signature of its final body (page text and attachments joined) for that."""
 from __future__ import annotations
 
-import hashlib
-
 from scrapy.exceptions import DropItem
-from w3lib.url import canonicalize_url
 
 from crawler.extract.similarity import body_minhash, to_bytes
 from crawler.items import Report
-
-
-def seen_key(url: str) -> bytes:
-    """What a crawl remembers of a URL it has seen: a 16-byte digest (a 49-byte object) instead
-    of the URL (~120 bytes): a national backfill remembers millions. Collisions are negligible
-    (2**-64 at a billion URLs)."""
-    return hashlib.blake2b(url.encode("utf-8"), digest_size=16).digest()
+from crawler.urls import canonical_url, seen_key
 
 
 class DedupePipeline:
@@ -33,7 +24,8 @@ class DedupePipeline:
     def process_item(self, item):
         if not isinstance(item, Report):
             return item
-        item.url = canonicalize_url(item.url, keep_fragments=False)
+        item.url = canonical_url(item.url)
+        item.link_url = canonical_url(item.link_url) if item.link_url else None
         key = seen_key(item.url)
         if key in self.seen_urls:
             self.stats.inc_value("reports/dropped/duplicate_url")

@@ -1,14 +1,22 @@
-"""Store pipeline: every report and failure goes to the database through the data layer
-(`pipelines.db`); each item is its own transaction, so a failing item rolls back alone.
-It also writes the crawl's run row."""
+"""The store of a crawl: `CrawlStore`, the service every crawl component reaches the database
+through, and `StorePipeline`, the thin item pipeline that hands it each item.
+
+`CrawlStore` is a Scrapy extension (EXTENSIONS), so the crawler builds it once and hands it to
+whoever asks (`crawler.get_extension(CrawlStore)`): the spider asks it what earlier crawls stored
+(`memory`), opens the run (`start_run`) and tells it how the crawl went (`crawl_outcomes`); the
+pipeline stores each item through it, in the store's own database thread, one unit of work
+(`with Session.begin()`) per item, so a failing item rolls back alone. On spider_closed, the
+first moment the finish reason is known, it closes the run row."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler.discovery import ColumnOutcome
 from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
 from pipelines import db
 
@@ -17,123 +25,175 @@ logger = logging.getLogger(__name__)
 OUTCOME_COUNTS = {"new": "new_reports", "changed": "changed_reports", "duplicate": "duplicates"}
 
 
-class StorePipeline:
-    def __init__(self, crawler, database_url: str | None, keep_raw: bool, repost_similarity: float = 0.9):
+@dataclass
+class CrawlMemory:
+    """What earlier crawls stored of a crawl's portals."""
+    known: dict[str, db.KnownPage] = field(default_factory=dict)   # canonical URL -> validators
+    catch_up: bool = False                    # the last run was cut short or had failures
+    columns: dict[str, list] = field(default_factory=dict)         # portal id -> active ReportColumn rows
+    needs_discovery: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class PortalOutcome:
+    """How the crawl went for one portal, as the spider reports it at the end."""
+    portal_id: str
+    line: str | None                          # `python -m crawler portals` shows it (None: not known here)
+    family: str | None = None
+    no_report_link: str | None = None         # the listing URL, when its columns gave no report link
+    verified: bool = False                    # a registry portal whose crawl went through
+
+
+class CrawlStore:
+    def __init__(self, crawler, database_url: str | None, keep_raw: bool, repost_similarity: float):
         self.crawler = crawler
-        self.repost_similarity = repost_similarity
         self.database_url = database_url
         self.keep_raw = keep_raw
+        self.repost_similarity = repost_similarity
         self.run_id: int | None = None
         self.counts = {"new_reports": 0, "changed_reports": 0, "duplicates": 0, "failures": 0}
+        self.Session = None
+        self.pool = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler, crawler.settings.get("DATABASE_URL") or None,
-                       crawler.settings.getbool("REPORTS_STORE_RAW_HTML", True),
-                       crawler.settings.getfloat("REPORTS_REPOST_SIMILARITY", 0.9))
-        # the run row is closed on spider_closed, the first moment the finish reason is known
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
-        return pipeline
+        store = cls(crawler, crawler.settings.get("DATABASE_URL") or None,
+                    crawler.settings.getbool("REPORTS_STORE_RAW_HTML", True),
+                    crawler.settings.getfloat("REPORTS_REPOST_SIMILARITY", 0.9))
+        crawler.signals.connect(store.spider_closed, signal=signals.spider_closed)
+        return store
 
-    def open_spider(self, spider=None):
+    def _open(self) -> None:
+        if self.Session is not None:
+            return
         db.upgrade_schema(self.database_url)
         self.engine = db.make_engine(self.database_url)
         self.Session = db.session_factory(self.engine)
-        spider = self.crawler.spider
-        with self.Session() as session:
-            self.run_id = db.start_run(session, getattr(spider, "mode", "nightly"),
-                                       [p.id for p in getattr(spider, "portals", [])])
         from twisted.python.threadpool import ThreadPool
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name="reports-store")
         self.pool.start()
 
-    async def process_item(self, item):
-        """Store in the pipeline's own database thread (one, so SQLite has one writer and items are
-        stored in the order they come); the reactor thread goes on downloading and parsing.
-        A coroutine, as Scrapy 2.13+ wants: a returned Deferred costs a deprecation warning per item."""
+    # --- what the spider asks and tells ---------------------------------------------------------
+    def memory(self, portal_ids: list[str]) -> CrawlMemory:
+        """Pages, columns and discovery state earlier crawls stored; read before this run's own
+        run row exists (whether the last run was cut short is part of it)."""
+        self._open()
+        with self.Session() as session:
+            return CrawlMemory(db.known_pages(session, portal_ids), db.last_walk_incomplete(session, portal_ids),
+                               db.remembered_columns(session, portal_ids),
+                               db.portals_needing_discovery(session, portal_ids))
+
+    def start_run(self, mode: str, portal_ids: list[str]) -> None:
+        self._open()
+        with self.Session.begin() as session:
+            self.run_id = db.start_run(session, mode, portal_ids)
+
+    def crawl_outcomes(self, portals: list[PortalOutcome], columns: list[ColumnOutcome]) -> None:
+        """The end of the crawl, as the spider saw it: each column's outcome (a remembered column
+        that failed leaves a failure row saying its portal will be rediscovered), each portal's."""
+        self._open()
+        with self.Session.begin() as session:
+            for outcome in columns:
+                db.record_column_outcome(session, outcome.portal_id, outcome.url, outcome.family,
+                                         outcome.reports_seen, outcome.error)
+                if outcome.error and outcome.remembered:
+                    self._failure(session, CrawlFailure(
+                        url=outcome.url, portal_id=outcome.portal_id,
+                        reason=f"column failed ({outcome.error}): portal {outcome.portal_id} will be "
+                               f"rediscovered on the next run"))
+            for portal in portals:
+                if portal.no_report_link is not None:
+                    self._failure(session, CrawlFailure(
+                        url=portal.no_report_link, portal_id=portal.portal_id,
+                        reason=f"portal {portal.portal_id}: its listing yielded no report link"))
+                elif portal.verified:
+                    db.mark_portal_verified(session, portal.portal_id, portal.family)
+                if portal.line is not None:
+                    db.record_portal_outcome(session, portal.portal_id, portal.line)
+
+    # --- what the pipeline hands over -----------------------------------------------------------
+    async def store(self, item):
+        """Store an item in the store's database thread (one, so SQLite has one writer and items
+        are stored in the order they come); the reactor thread goes on downloading and parsing."""
         from twisted.internet import reactor
         from twisted.internet.threads import deferToThreadPool
 
-        if not isinstance(item, (Report, CrawlFailure, DiscoveredColumn, PortalDiscovered)):
-            return item
+        self._open()
         outcome = await maybe_deferred_to_future(deferToThreadPool(reactor, self.pool, self._store, item))
-        return self._count(outcome, item)
+        self._count(outcome, item)
 
     def _store(self, item) -> str:
         """Runs in the database thread; one transaction per item."""
-        with self.Session() as session:
-            if isinstance(item, CrawlFailure):
-                self._record_failure(session, item)
-                return "failure"
-            if isinstance(item, DiscoveredColumn):
+        if isinstance(item, CrawlFailure):
+            with self.Session.begin() as session:
+                db.record_failure(session, self.run_id, item.url, item.reason, item.portal_id, item.status,
+                                  item.exception, item.retries)
+            return "failure"
+        if isinstance(item, DiscoveredColumn):
+            with self.Session.begin() as session:
                 db.remember_column(session, item.portal_id, item.url, item.family, item.title, item.department,
                                    item.found_via)
-                return "column"
-            if isinstance(item, PortalDiscovered):
+            return "column"
+        if isinstance(item, PortalDiscovered):
+            with self.Session.begin() as session:
                 db.portal_discovered(session, item.portal_id, item.home_url, item.columns)
-                return "discovered"
-            fields = dict(ItemAdapter(item))     # asdict() would deep-copy the raw page and the cells
-            try:
+            return "discovered"
+        fields = dict(ItemAdapter(item))     # asdict() would deep-copy the raw page and the cells
+        try:
+            with self.Session.begin() as session:
                 return db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw,
                                        self.repost_similarity)
-            except Exception as exc:  # this item rolls back alone; the ones before it stay
-                logger.exception("cannot store %s", item.url)
-                self._record_failure(session, CrawlFailure(url=item.url, portal_id=item.portal_id,
-                                                           exception=type(exc).__name__,
-                                                           reason=f"store error: {exc}"))
-                return "failure"
+        except Exception as exc:  # this item rolls back alone; the ones before it stay
+            logger.exception("cannot store %s", item.url)
+            with self.Session.begin() as session:
+                db.record_failure(session, self.run_id, item.url, f"store error: {exc}", item.portal_id,
+                                  exception=type(exc).__name__)
+            return "failure"
 
-    def _count(self, outcome: str, item):
-        """Back in the reactor thread: the crawl stats and the run's counts."""
+    def _failure(self, session, failure: CrawlFailure) -> None:
+        db.record_failure(session, self.run_id, failure.url, failure.reason, failure.portal_id,
+                          failure.status, failure.exception, failure.retries)
+        self._count("failure", failure)
+
+    def _count(self, outcome: str, item) -> None:
+        """In the reactor thread: the crawl stats and the run's counts."""
         if outcome == "failure":
             self.counts["failures"] += 1
             self.crawler.stats.inc_value("reports/failures")
-            return item
-        if outcome in ("column", "discovered"):
-            return item
-        self.crawler.stats.inc_value(f"reports/stored/{outcome}")
-        if outcome in OUTCOME_COUNTS:
-            self.counts[OUTCOME_COUNTS[outcome]] += 1
-        logger.info("%s report: %s (%s)", outcome, item.title, item.url)
-        return item
-
-    def _record_failure(self, session, failure: CrawlFailure) -> None:
-        db.record_failure(session, self.run_id, failure.url, failure.reason, failure.portal_id,
-                          failure.status, failure.exception, failure.retries)
-
-    def _record_columns(self, session, spider) -> None:
-        """Each column's outcome; a remembered column that failed leaves a failure row saying its
-        portal will be rediscovered. Each portal's one-line outcome."""
-        for outcome in getattr(spider, "column_outcomes", list)():
-            db.record_column_outcome(session, outcome.portal_id, outcome.url, outcome.family,
-                                     outcome.reports_seen, outcome.error)
-            if outcome.error and outcome.remembered:
-                self._count(self._store(CrawlFailure(
-                    url=outcome.url, portal_id=outcome.portal_id,
-                    reason=f"column failed ({outcome.error}): portal {outcome.portal_id} will be "
-                           f"rediscovered on the next run")), None)
-        for portal_id, line in getattr(spider, "portal_outcomes", dict)().items():
-            db.record_portal_outcome(session, portal_id, line)
+        elif outcome not in ("column", "discovered"):
+            self.crawler.stats.inc_value(f"reports/stored/{outcome}")
+            if outcome in OUTCOME_COUNTS:
+                self.counts[OUTCOME_COUNTS[outcome]] += 1
+            logger.info("%s report: %s (%s)", outcome, item.title, item.url)
 
     def spider_closed(self, spider, reason):
-        self.pool.stop()          # every item's Deferred has fired before the spider closes
-        with self.Session() as session:
-            empty = {p.id for p in getattr(spider, "portals_without_reports", lambda: [])()}
-            for portal in getattr(spider, "portals", []):
-                if portal.id in empty:
-                    self._count(self._store(CrawlFailure(
-                        url=portal.start_url, portal_id=portal.id,
-                        reason=f"portal {portal.id}: its listing yielded no report link")), None)
-                elif not portal.id.startswith("url:") and not portal.options.get("unsupported"):
-                    db.mark_portal_verified(session, portal.id,
-                                            self.crawler.stats.get_value(f"reports/family/{portal.id}")
-                                            or portal.family)
-            self._record_columns(session, spider)
+        """Close the run row; every item's Deferred has fired before the spider closes."""
+        if self.Session is None:
+            return
+        self.pool.stop()
+        if self.run_id is not None:
             stats = self.crawler.stats.get_stats()
-            counts = dict(self.counts,
-                          pages_fetched=stats.get("response_received_count", 0),
+            counts = dict(self.counts, pages_fetched=stats.get("response_received_count", 0),
                           not_modified=stats.get("downloader/response_status_count/304", 0),
                           dropped=stats.get("reports/dropped", 0))
-            db.finish_run(session, self.run_id, counts, reason,
-                          {k: v for k, v in stats.items() if isinstance(v, (int, float, str))})
+            with self.Session.begin() as session:
+                db.finish_run(session, self.run_id, counts, reason,
+                              {k: v for k, v in stats.items() if isinstance(v, (int, float, str))})
         self.engine.dispose()
+
+
+class StorePipeline:
+    """Hands every report, failure and discovery item to the crawl's store."""
+
+    def __init__(self, store: CrawlStore):
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.get_extension(CrawlStore))
+
+    async def process_item(self, item):
+        """A coroutine, as Scrapy 2.13+ wants: a returned Deferred costs a deprecation warning per item."""
+        if isinstance(item, (Report, CrawlFailure, DiscoveredColumn, PortalDiscovered)):
+            await self.store.store(item)
+        return item

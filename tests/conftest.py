@@ -139,3 +139,10 @@ def run_crawl(database_url, demo, tmp_path):
     def _run(args: dict | None = None, settings: dict | None = None) -> CrawlResult:
         return crawl(database_url, demo.base_url, args or {"portal": "demo-nanshan"}, settings, tmp_path)
     return _run
+
+
+def store(session, fields: dict, *args, **kwargs) -> str:
+    """`db.store_report` in a unit of work of its own, as the store pipeline calls it."""
+    from pipelines import db
+    with session.begin():
+        return db.store_report(session, fields, *args, **kwargs)

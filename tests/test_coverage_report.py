@@ -18,6 +18,7 @@ from crawler.coverage_page import render_page
 from crawler.extract.report import report_from_text
 from crawler.registry import Portal
 from pipelines import db
+from tests.conftest import store
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 PORTALS = [
@@ -39,12 +40,12 @@ def _store_seeds(session) -> None:
         path = next(SEEDS.glob(f"{prefix}_*.txt"))
         fields = report_from_text(path.read_text(encoding="utf-8"), f"http://reports.invalid/{path.name}")
         fields.update(title=fields["title"] or path.stem, portal_id=portal_id)
-        db.store_report(session, fields)
+        store(session, fields)
     # a report that is only a pointer to its PDF, and a page nothing was read from
     for url, year, attachments in (("http://nanshan.invalid/2019.html", 2019,
                                     [{"url": "http://nanshan.invalid/2019.pdf", "name": "2019年报告.pdf"}]),
                                    ("http://nanshan.invalid/blank.html", None, [])):
-        db.store_report(session, {"url": url, "title": f"南山区{year or ''}年度报告", "portal_id": "hlj-nanshan",
+        store(session, {"url": url, "title": f"南山区{year or ''}年度报告", "portal_id": "hlj-nanshan",
                                   "report_year": year, "body_text": "", "body_hash": url,
                                   "attachments": attachments, "stats": [], "checks": []})
 
@@ -215,7 +216,7 @@ def test_the_page_stays_readable_over_the_whole_registry(session, database_url, 
     for url, portal_id, year in (("http://a.invalid/1", "hl-hegang-nanshan", 2019),
                                  ("http://a.invalid/2", "hl-hegang-nanshan", 2021),
                                  ("http://a.invalid/3", "230400", 2020)):
-        db.store_report(session, {"url": url, "title": f"{year}年政府信息公开工作年度报告", "portal_id": portal_id,
+        store(session, {"url": url, "title": f"{year}年政府信息公开工作年度报告", "portal_id": portal_id,
                                   "report_year": year, "body_text": url, "body_hash": url, "stats": [],
                                   "checks": [], "attachments": []})
     with session.begin():

@@ -7,7 +7,8 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.items import Report
-from pipelines.dedupe import DedupePipeline, seen_key
+from crawler.urls import seen_key
+from pipelines.dedupe import DedupePipeline
 
 
 class _Crawler:

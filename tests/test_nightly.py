@@ -180,3 +180,24 @@ def test_a_hanweb_column_page_with_stale_rows_is_asked_past_them_every_night(run
     assert nightly.stats.get("reports/stored/new") == 1
     titles = {r.title for r in session.scalars(select(db.Report))}
     assert "南山区2021年政府信息公开工作年度报告" in titles
+
+
+def test_links_naming_a_page_in_other_ways_are_known_the_next_night(run_crawl, session, demo):
+    """One URL identity: report links with query arguments out of order and a fragment, and one
+    reached through a redirect, are stored under their canonical URL; the next nightly run finds
+    each of them known, asks conditionally, and downloads no report page."""
+    first = run_crawl({"portal": "demo-identity"})
+    assert first.returncode == 0 and first.stats["reports/stored/new"] == 5
+    urls = {u.url for u in session.scalars(select(db.ReportUrl))}
+    assert not [u for u in urls if "#" in u or "year=" in u.split("id=")[0]]        # canonical: id before year
+    redirected = demo.identity.redirected
+    assert {f"{demo.base_url}/gkml/bs/go.jsp?id={redirected}"} <= urls              # the link, beside its page
+
+    nightly = run_crawl({"portal": "demo-identity"})
+    assert nightly.returncode == 0
+    assert nightly.stats.get("reports/not_modified") == 5
+    # robots.txt and the listing page are the only pages downloaded whole; the redirect answers
+    # 302, the report pages 304
+    assert nightly.stats.get("downloader/response_status_count/200") == 2
+    assert nightly.stats.get("downloader/response_status_count/302") == 1
+    assert "reports/stored/new" not in nightly.stats

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from crawler.extract.report import report_from_html, report_from_text
 from pipelines import db
 from pipelines.export import PANEL_FIELDS, export_panel
-from tests.conftest import REAL, SEEDS
+from tests.conftest import REAL, SEEDS, store
 from tests.test_cli import cli
 
 pytestmark = pytest.mark.db
@@ -60,10 +60,10 @@ def _store_all(session) -> None:
     for path in sorted(SEEDS.glob("*.txt")):
         fields = report_from_text(path.read_text(encoding="utf-8"), f"http://seeds.invalid/{path.name}")
         fields.update(title=fields["title"] or path.stem, portal_id="seeds")
-        db.store_report(session, fields)
+        store(session, fields)
     for name in REAL_PAGES:
         fields = report_from_html((REAL / name).read_text(encoding="utf-8"), f"https://www.pingtan.gov.cn/{name}")
-        db.store_report(session, {**fields, **copy.deepcopy(PINGTAN)})
+        store(session, {**fields, **copy.deepcopy(PINGTAN)})
 
 
 def _sum(session, report_id: int, section: str, item: str, column: str):

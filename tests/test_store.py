@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from crawler.extract.report import report_from_text
 from crawler.items import Report
 from pipelines import db
-from pipelines.store import StorePipeline
-from tests.conftest import SEEDS
+from pipelines.store import CrawlStore
+from tests.conftest import SEEDS, store
 
 pytestmark = pytest.mark.db
 
@@ -24,24 +24,25 @@ def _count(session, model) -> int:
 
 
 def test_a_failing_report_rolls_back_alone(session):
-    assert db.store_report(session, _fields("001_3b10d53d6ce3f43f.txt", "http://a/1.html"), b"<p>1</p>") == "new"
+    assert store(session, _fields("001_3b10d53d6ce3f43f.txt", "http://a/1.html"), b"<p>1</p>") == "new"
     bad = _fields("003_09ecbd43e5a0b949.txt", "http://a/3.html")
     bad["stats"][5]["value"] = "not a number"          # fails half-way through writing the cells
     with pytest.raises(ValueError):
-        db.store_report(session, bad, b"<p>3</p>")
+        store(session, bad, b"<p>3</p>")
     session.rollback()
     assert _count(session, db.Report) == 1 and _count(session, db.ReportUrl) == 1
     assert _count(session, db.Stat) == 198 and _count(session, db.ReportVersion) == 1
     session.rollback()                                   # end the read transaction of the counts
     # and the store goes on afterwards
-    assert db.store_report(session, _fields("000_3debe78227b016e7.txt", "http://a/0.html"), None) == "new"
+    assert store(session, _fields("000_3debe78227b016e7.txt", "http://a/0.html"), None) == "new"
 
 
-def test_the_pipeline_turns_a_store_error_into_a_failure_row(session, database_url):
-    pipeline = StorePipeline(crawler=None, database_url=database_url, keep_raw=True)
+def test_the_store_turns_a_store_error_into_a_failure_row(session, database_url):
+    pipeline = CrawlStore(crawler=None, database_url=database_url, keep_raw=True, repost_similarity=0.9)
     pipeline.engine = db.make_engine(database_url)
     pipeline.Session = db.session_factory(pipeline.engine)
-    pipeline.run_id = db.start_run(session, "nightly", ["test"])
+    with session.begin():
+        pipeline.run_id = db.start_run(session, "nightly", ["test"])
     good = Report(**_fields("001_3b10d53d6ce3f43f.txt", "http://a/1.html"))
     bad_fields = _fields("003_09ecbd43e5a0b949.txt", "http://a/3.html")
     bad_fields["stats"][0]["value"] = "?"

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from crawler.extract.report import report_from_html, report_from_text
 from crawler.extract.years import check_years
 from pipelines import db
-from tests.conftest import REAL, SEEDS
+from tests.conftest import REAL, SEEDS, store
 
 PAGES = {2019: "pingtan__report-2019.html", 2023: "pingtan__report-2023.html",
          2024: "pingtan__report-with-tables__1.html"}
@@ -89,7 +89,7 @@ def _year_checks(session) -> list[tuple]:
 @pytest.mark.parametrize("order", [(2023, 2024), (2024, 2023), (2024, 2019, 2023)])
 def test_stored_in_any_order_the_pair_gives_the_same_checks(session, order):
     for year in order:
-        assert db.store_report(session, _fields(year)) == "new"
+        assert store(session, _fields(year)) == "new"
     assert _year_checks(session) == [(2024, 2023, "year.normative_stock", 499, 440)]
     bodies = session.execute(select(db.Report.report_year, db.Report.body_id)).all()
     assert len({body for _year, body in bodies}) == 1
@@ -100,20 +100,20 @@ def test_stored_in_any_order_the_pair_gives_the_same_checks(session, order):
 
 @pytest.mark.db
 def test_a_revision_checks_the_pair_again(session):
-    db.store_report(session, _fields(2024))
-    db.store_report(session, _fields(2023))
+    store(session, _fields(2024))
+    store(session, _fields(2023))
     assert len(_year_checks(session)) == 1
     revised = _fields(2023)                       # the 2023 report corrected in place: 现行有效 411
     _cell(revised["stats"], "行政规范性文件", "现行有效")["value"] = 411
     revised["body_hash"] = "1" * 64              # a new version of the page
-    assert db.store_report(session, revised) == "changed"
+    assert store(session, revised) == "changed"
     assert _year_checks(session) == []            # 411 + 62 − 33 = 440
     revised["body_hash"] = "2" * 64
     _cell(revised["stats"], "行政规范性文件", "现行有效")["value"] = 400
-    assert db.store_report(session, revised) == "changed"
+    assert store(session, revised) == "changed"
     assert _year_checks(session) == [(2024, 2023, "year.normative_stock", 429, 440)]
     # the 2024 report's own checks (text rules) survive the recomputations
-    assert db.store_report(session, _fields(2024)) == "unchanged"
+    assert store(session, _fields(2024)) == "unchanged"
     assert _year_checks(session) == [(2024, 2023, "year.normative_stock", 429, 440)]
 
 
@@ -130,7 +130,7 @@ def test_the_store_links_aliases_to_one_body_and_counties_to_two(session):
         fields = {**copy.deepcopy(base), **putian, "url": f"http://putian.invalid/{n}", "title": title,
                   "publisher": publisher, "signed_by": None, "body_hash": f"h{n}",
                   "report_year": 2020 if "2020" in title else 2021}
-        db.store_report(session, fields)
+        store(session, fields)
     body_of = dict(session.execute(select(db.Report.publisher, db.Report.body_id)).all())
     assert body_of["市府办"] == body_of["莆田市人民政府办公室"]
     assert body_of["仙游县教育局"] != body_of["涵江区教育局"]
@@ -139,8 +139,8 @@ def test_the_store_links_aliases_to_one_body_and_counties_to_two(session):
 
 @pytest.mark.db
 def test_reports_stored_before_bodies_existed_are_linked_later(session):
-    db.store_report(session, _fields(2023))
-    db.store_report(session, _fields(2024))
+    store(session, _fields(2023))
+    store(session, _fields(2024))
     with session.begin():                          # as migration 0006 leaves an existing database
         session.execute(db.CheckRow.__table__.delete().where(db.CheckRow.other_report_id.is_not(None)))
         session.execute(db.Report.__table__.update().values(body_id=None))

@@ -6,6 +6,7 @@ from dataclasses import replace
 from crawler.demo.columns.generic import PlainListColumn, UnknownMarkupColumn
 from crawler.demo.columns.gkmlpt import GkmlptColumn
 from crawler.demo.columns.homes import DemoHomes
+from crawler.demo.columns.identity import IdentityColumn
 from crawler.demo.columns.hanweb import HanwebColumn, HanwebTwoListsColumn
 from crawler.demo.columns.jsapp import JsAppColumn
 from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
@@ -45,9 +46,10 @@ class DemoPortal:
         self.gkmlpt = GkmlptColumn(self.site)
         self.plain_list = PlainListColumn(self.site)
         self.unknown_markup = UnknownMarkupColumn(self.site)
-        self.jsapp = JsAppColumn(self.site)   # a list filled by fetch(): rendered in the browser
         self.years = YearsColumn(self.site)   # two years of one body: the year-over-year checks
         self.homes = DemoHomes(self.site)   # portals known only by their home page (discovery)
+        self.identity = IdentityColumn(self.site)   # links with unsorted queries, fragments, a redirect
+        self.jsapp = JsAppColumn(self.site)   # a list filled by fetch(): rendered in the browser
 
         if faults:   # test-only: the fault-injecting columns (crawler/demo/columns/faults.py)
             from crawler.demo.columns.faults import CalendarColumn, FaultColumn, TrapColumn

@@ -64,7 +64,7 @@ class Portal:
         """The hosts whose pages belong to the portal, for Scrapy's offsite check (a domain there
         also admits its subdomains): the registered domain of the home page and of the listing
         (xxgk.X.gov.cn belongs to X.gov.cn) and the entry's allowed_domains."""
-        from crawler.discovery import registered_domain
+        from crawler.urls import registered_domain
         hosts = {urlsplit(url).hostname for url in (self.start_url, self.home_url) if url}
         return sorted({*(self.allowed_domains or ()), *(registered_domain(h) for h in hosts if h)})
 

@@ -40,8 +40,8 @@ from crawler.families.detect import detect_family
 from crawler.families.registry import family_class
 from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
 from crawler.registry import Portal, load_portals, select_portals
-from pipelines import db
-from pipelines.dedupe import seen_key
+from crawler.urls import canonical_url, registered_domain, seen_key, within
+from pipelines.store import CrawlStore, PortalOutcome
 
 # Report pages go before further listing pages. Scrapy's queue is LIFO: the listing pages a pager
 # announces, yielded after a page's report links, would be fetched first, the walk would run ahead
@@ -97,7 +97,8 @@ class ReportsSpider(scrapy.Spider):
         if mode not in ("nightly", "full"):
             raise ValueError(f"reports: mode must be nightly or full, not {mode!r}")
         self.mode = mode
-        self.known: dict[str, db.KnownPage] = {}
+        self.store: CrawlStore | None = None           # the crawl's store service, from the crawler
+        self.known: dict = {}                           # canonical URL -> validators stored
         self.catch_up = False
         self._seen_listings: set[str] = set()
         self._seen_reports: set[bytes] = set()     # seen_key of each report URL requested
@@ -124,11 +125,7 @@ class ReportsSpider(scrapy.Spider):
         spider.discovery_depth = settings.getint("REPORTS_DISCOVERY_MAX_DEPTH", 4)
         spider.discovery_concurrency = settings.getint("REPORTS_DISCOVERY_CONCURRENCY", 2)
         spider.distributed = bool(settings.get("REDIS_URL"))
-        spider.database_url = settings.get("DATABASE_URL") or None
-        spider._load_known_pages()     # before the store pipeline opens this run's own run row
-        remembered_hosts = {urlsplit(c.url).hostname for cs in spider.remembered.values() for c in cs}
-        spider.allowed_domains = sorted({d for p in spider.portals for d in p.domains()}
-                                        | {discovery.registered_domain(h) for h in remembered_hosts if h})
+        spider.allowed_domains = sorted({d for p in spider.portals for d in p.domains()})
         return spider
 
     def _chosen_portals(self, demo_url: str) -> list[Portal]:
@@ -151,20 +148,21 @@ class ReportsSpider(scrapy.Spider):
                 portals.append(portal)
         return portals
 
-    def _load_known_pages(self) -> None:
-        db.upgrade_schema(self.database_url)
-        engine = db.make_engine(self.database_url)
+    def _recall(self) -> None:
+        """What earlier crawls stored, from the crawl's store (before this run's own run row)."""
+        self.store = self.crawler.get_extension(CrawlStore)
         ids = [p.id for p in self.portals]
-        try:
-            with db.session_factory(engine)() as session:
-                self.known = db.known_pages(session, ids)
-                self.catch_up = db.last_walk_incomplete(session, ids)
-                for portal_id, rows in db.remembered_columns(session, ids).items():
-                    self.remembered[portal_id] = [Column(r.url, r.family or "auto", r.title, r.department,
-                                                         r.found_via) for r in rows]
-                self.needs_discovery = db.portals_needing_discovery(session, ids)
-        finally:
-            engine.dispose()
+        memory = self.store.memory(ids)
+        self.known, self.catch_up, self.needs_discovery = memory.known, memory.catch_up, memory.needs_discovery
+        for portal_id, rows in memory.columns.items():
+            self.remembered[portal_id] = [Column(r.url, r.family or "auto", r.title, r.department, r.found_via)
+                                          for r in rows]
+        # columns on hosts the registry does not name (a platform a home page redirected to) pass
+        # Scrapy's offsite check, whose domains were fixed when the crawl opened
+        hosts = {urlsplit(c.url).hostname for columns in self.remembered.values() for c in columns}
+        self._extra_domains += sorted({registered_domain(h) for h in hosts if h
+                                       and not within(f"http://{h}/", self.allowed_domains)})
+        self.store.start_run(self.mode, ids)
         self.logger.info("%d report pages known from earlier crawls%s", len(self.known),
                          "; the last run was cut short or had failures: walking every listing page"
                          if self.catch_up else "")
@@ -176,12 +174,13 @@ class ReportsSpider(scrapy.Spider):
     def _offsite_meta(self, url: str) -> dict:
         """Pages of a .gov.cn platform a home page redirected to during this crawl pass Scrapy's
         offsite check, whose domains were fixed when the crawl opened."""
-        if self._extra_domains and discovery.within(url, self._extra_domains):
+        if self._extra_domains and within(url, self._extra_domains):
             return {"allow_offsite": True}
         return {}
 
     # --- start ----------------------------------------------------------------------------------
     async def start(self):
+        self._recall()
         for portal in self.portals:
             if portal.options.get("unsupported"):
                 yield self._failure(portal.start_url or portal.home, portal,
@@ -252,7 +251,7 @@ class ReportsSpider(scrapy.Spider):
         walk = self._walks[portal.id]
         walk.in_flight -= 1
         self.crawler.stats.inc_value("reports/discovery/pages")
-        if not discovery.within(response.url, walk.domains):
+        if not within(response.url, walk.domains):
             refusal = self._follow_platform(response, portal, walk)
             if refusal is not None:
                 self.crawler.stats.inc_value("reports/discovery/offsite_refused")
@@ -294,7 +293,7 @@ class ReportsSpider(scrapy.Spider):
         names = [n for n in (portal.county, portal.prefecture,
                              re.sub(r"(?:人民政府|行政公署)$", "", portal.name or "")) if n]
         if discovery.is_government_platform(response.url) and discovery.same_region(names, response):
-            domain = discovery.registered_domain(urlsplit(response.url).hostname or "")
+            domain = registered_domain(urlsplit(response.url).hostname or "")
             walk.domains.append(domain)
             self._extra_domains.append(domain)
             self.crawler.stats.inc_value("reports/discovery/platform_redirects")
@@ -396,7 +395,7 @@ class ReportsSpider(scrapy.Spider):
             if key in self._seen_reports:
                 continue
             self._seen_reports.add(key)
-            known = self.known.get(link.url)
+            known = self.known.get(canonical_url(link.url))
             new_links += known is None
             yield self._report_request(link, portal, family, known)
         if (self.mode == "nightly" and not self.catch_up and in_range and not new_links
@@ -430,7 +429,7 @@ class ReportsSpider(scrapy.Spider):
                 and (landed.path in ("", "/", "/index.html", "/index.htm", "/index.shtml")
                      or _site_key(response.url) == _site_key(portal.home)))
 
-    def _report_request(self, link, portal: Portal, family: Family, known: db.KnownPage | None) -> scrapy.Request:
+    def _report_request(self, link, portal: Portal, family: Family, known) -> scrapy.Request:
         headers, meta = {}, {"portal_id": portal.id}
         if known is not None and self.mode == "nightly":
             if known.etag:
@@ -453,12 +452,14 @@ class ReportsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("reports/not_modified")
             return
         raw_hash = hashlib.sha256(response.body).hexdigest()
-        known = self.known.get(response.url)
+        known = self.known.get(canonical_url(response.url))
         if known is not None and known.raw_hash == raw_hash and self.mode == "nightly":
             self.crawler.stats.inc_value("reports/unchanged_bytes")
             return
+        redirected_from = response.request.meta.get("redirect_urls") if response.request else None
         yield Report(
             url=response.url,
+            link_url=redirected_from[0] if redirected_from else None,
             portal_id=portal.id,
             trusted_hosts=self._trusted_hosts(portal),
             family=family,
@@ -497,38 +498,47 @@ class ReportsSpider(scrapy.Spider):
         self.logger.warning("portal %s: %s (%s)", portal.id, reason, url)
         return CrawlFailure(url=url, reason=reason, portal_id=portal.id, status=status)
 
-    def portals_without_reports(self) -> list[Portal]:
-        """Portals whose columns gave no report link at all: a silent empty crawl is a failure.
-        (Not known in distributed mode: another worker may have read the listing.) A portal whose
-        discovery found no column has its own failure row already."""
-        if self.distributed or self.discover_only:
-            return []
-        crawled = set(self._columns.values())
-        return [p for p in self.portals
-                if p.id in crawled and self._report_links.get(p.id, 0) == 0 and not p.options.get("unsupported")]
+    def closed(self, reason: str) -> None:
+        """Tell the store how the crawl went (Scrapy calls this on spider_closed, before the
+        store closes the run row)."""
+        if self.store is not None:
+            self.store.crawl_outcomes(self.portal_outcomes(), self.column_outcomes())
 
-    def portal_outcomes(self) -> dict[str, str]:
-        """One line per portal: what this crawl gave (`python -m crawler portals` shows it)."""
-        if self.distributed:
-            return {}
-        outcomes = {}
+    def portal_outcomes(self) -> list[PortalOutcome]:
+        """Per portal: one line on what this crawl gave (`python -m crawler portals` shows it); the
+        listing whose columns gave no report link at all (a silent empty crawl is a failure); and
+        whether the registry portal is verified. Distributed workers know only their share: no
+        line, no empty-listing verdict."""
+        crawled = set(self._columns.values())
+        outcomes = []
         for portal in self.portals:
-            walk = self._walks.get(portal.id)
-            columns = sum(1 for owner in self._columns.values() if owner == portal.id)
+            unsupported = portal.options.get("unsupported")
             links = self._report_links.get(portal.id, 0)
-            if portal.options.get("unsupported"):
-                outcomes[portal.id] = f"not supported: {portal.options['unsupported']}"
-            elif links:
-                outcomes[portal.id] = f"{links} report link(s) in {columns} column(s)"
-            elif walk is not None and walk.finished and not walk.columns:
-                outcomes[portal.id] = walk.stopped_by or walk.failure_reason()
-            elif walk is not None and self.discover_only:
-                outcomes[portal.id] = f"discovery: {len(walk.columns)} column(s) in {walk.spent} requests"
-            elif columns:
-                outcomes[portal.id] = f"no report link in {columns} column(s)"
-            else:
-                outcomes[portal.id] = "not reached (the crawl ended first)"
+            empty = (not self.distributed and not self.discover_only and not unsupported
+                     and portal.id in crawled and links == 0)
+            outcomes.append(PortalOutcome(
+                portal.id, None if self.distributed else self._portal_line(portal),
+                self.crawler.stats.get_value(f"reports/family/{portal.id}") or portal.family,
+                (portal.start_url or portal.home) if empty else None,
+                verified=(links > 0 or self.distributed) and not unsupported
+                and not portal.id.startswith(("url:", "site:"))))
         return outcomes
+
+    def _portal_line(self, portal: Portal) -> str:
+        walk = self._walks.get(portal.id)
+        columns = sum(1 for owner in self._columns.values() if owner == portal.id)
+        links = self._report_links.get(portal.id, 0)
+        if portal.options.get("unsupported"):
+            return f"not supported: {portal.options['unsupported']}"
+        if links:
+            return f"{links} report link(s) in {columns} column(s)"
+        if walk is not None and walk.finished and not walk.columns:
+            return walk.stopped_by or walk.failure_reason()
+        if walk is not None and self.discover_only:
+            return f"discovery: {len(walk.columns)} column(s) in {walk.spent} requests"
+        if columns:
+            return f"no report link in {columns} column(s)"
+        return "not reached (the crawl ended first)"
 
     def column_outcomes(self) -> list[ColumnOutcome]:
         """What each column crawled gave: its report links, or why it failed (an error on its
