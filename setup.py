@@ -22,6 +22,7 @@ setup(
     },
     package_data={
         "crawler.registry": ["*.toml", "*.csv"],
+        "crawler": ["templates/*.jinja"],
         "crawler.demo": ["seeds/*.txt"],
         "pipelines.migrations": ["script.py.mako"],
     },

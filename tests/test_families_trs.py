@@ -199,3 +199,18 @@ def test_a_static_listing_without_a_count_follows_its_next_page_link():
     assert [r.url.rsplit("/", 1)[1] for r in TrsFamily().next_requests(later)] == ["index_2.html"]
     last = _html(f'<ul>{ITEM}</ul><a href="index_1.html">上一页</a>', "http://www.example.gov.cn/xxgk/nb/index_2.html")
     assert list(TrsFamily().next_requests(last)) == []
+
+
+def test_pager_objects_are_read_as_javascript_literals_with_a_fallback_for_expressions():
+    from crawler.families.trs import _js_object, _list_args
+    plain = ('<script>var SiteInfo = {searchId: 77};\nlistModel({maxStaticIndex: 1,\n'
+             'listArgs: {channelid: SiteInfo.searchId, classsql: "chnlid=1813", docid: 9, empty: ""},\n'
+             "pagebar: {prepage: 15, recordCount: '31', pgTemp: \"pgBar.html\"}});</script>")
+    assert _js_object(plain, "pagebar") == {"prepage": 15, "recordCount": "31", "pgTemp": "pgBar.html"}
+    assert _list_args(plain) == {"channelid": "77", "classsql": "chnlid=1813", "docid": "9",
+                                 "sortfield": "-docorderpri,-docreltime"}
+    # the real page's listArgs hold expressions ("" || "…"): chompjs refuses them, the pairs are read one by one
+    real = file_response(REAL / "pingtan__listing__1.html", PINGTAN).text
+    assert _js_object(real, "listArgs") is None
+    assert _list_args(real)["classsql"] == "chnlid=1813"
+    assert _js_object(real, "pagebar")["recordCount"] == "20"

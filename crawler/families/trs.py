@@ -25,6 +25,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable
 from urllib.parse import urljoin, urlsplit
 
+import chompjs
 from parsel import Selector
 from scrapy import FormRequest, Request
 from scrapy.http import Response
@@ -45,7 +46,8 @@ SCRIPT_STEM = re.compile(r"['\"]([\w-]+)_['\"]\s*\+\s*\w+\s*\+\s*['\"]\.(\w+)['\
 PAGE_INDEX = re.compile(r"([\w-]+)_(\d+)\.(s?html?)$")
 # static-plus-API pager (list2.trsapi)
 API_PAGER = re.compile(r"maxStaticIndex\s*:\s*['\"]?(\d+)")
-LIST_ARGS = re.compile(r"listArgs\s*:\s*\{(.*?)\}", re.S)
+LIST_ARGS = re.compile(r"listArgs\s*:\s*\{(.*?)\}", re.S)   # the fallback where chompjs cannot read the object
+JS_REFERENCE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")    # SiteInfo.searchId
 JS_PAIR = re.compile(r"(\w+)\s*:\s*((?:\"[^\"]*\"|'[^']*'|[^,}\n])+)")
 JS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 RECORD_COUNT = re.compile(r"recordCount\s*:\s*['\"]?(\d+)")
@@ -109,10 +111,11 @@ class TrsFamily(Family):
         static = [Request(urljoin(response.url, f"index_{i}.{ext}"))
                   for i in range(1, max_static)]
         form = _list_args(text)
-        prepage = int(_first_match(API_PREPAGE, text) or 10)
+        pagebar = _js_object(text, "pagebar") or {}
+        prepage = int(pagebar.get("prepage") or _first_match(API_PREPAGE, text) or 10)
         search_url = urljoin(response.url, self.options.get("search_path") or _first_match(SEARCH_PATH, text)
                              or DEFAULT_SEARCH_PATH)
-        records = int(_first_match(RECORD_COUNT, text) or 0)
+        records = int(pagebar.get("recordCount") or _first_match(RECORD_COUNT, text) or 0)
         # a count of 0, missing, or within the static pages: the first API page is asked all the same
         last = max(math.ceil(records / prepage), max_static + 1)
         return static + _api_pages(search_url, form, max_static + 1, last, prepage)
@@ -219,18 +222,55 @@ def _max_static(text: str, url: str) -> int:
     return max(count or 1, 1)
 
 
-def _list_args(text: str) -> dict[str, str]:
-    """The pager script's listArgs as form fields; `SiteInfo.searchId` and `"" || "x"` resolved."""
-    m = LIST_ARGS.search(text)
+def _js_object(text: str, key: str) -> dict | None:
+    """The object literal written after `key:` in the page's script, read by chompjs; None when
+    there is none or it is not a plain literal (`classsql: "" || "chnlid=1"`)."""
+    m = re.search(rf"\b{key}\s*:\s*(?=\{{)", text)
     if not m:
-        return {}
-    form: dict[str, str] = {}
-    for key, expression in JS_PAIR.findall(m.group(1)):
-        value = _js_value(expression.strip(), text)
-        if value is not None:
-            form[key] = value
+        return None
+    try:
+        value = chompjs.parse_js_object(text[m.end():])
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _list_args(text: str) -> dict[str, str]:
+    """The pager script's listArgs as form fields; `SiteInfo.searchId` and `"" || "x"` resolved.
+    A plain object literal is read by chompjs, one with expressions pair by pair."""
+    literal = _js_object(text, "listArgs")
+    if literal is not None:
+        pairs = [(key, _literal_value(value, text)) for key, value in literal.items()]
+    else:
+        m = LIST_ARGS.search(text)
+        if not m:
+            return {}
+        pairs = [(key, _js_value(expression.strip(), text)) for key, expression in JS_PAIR.findall(m.group(1))]
+    form = {key: value for key, value in pairs if value is not None}
     form.setdefault("sortfield", DEFAULT_SORT)
     return form
+
+
+def _literal_value(value, page: str) -> str | None:
+    """A form value from what chompjs read: numbers as text, a bare reference (chompjs gives
+    `SiteInfo.searchId` as a string) looked up in the page, empty and other values dropped."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    if JS_REFERENCE.fullmatch(value):
+        return _reference_value(value, page)
+    return value or None
+
+
+def _reference_value(reference: str, page: str) -> str | None:
+    """The value of a reference such as SiteInfo.searchId: its `name: value` in the page."""
+    name = reference.split(".")[-1]
+    if re.fullmatch(r"\w+", name):
+        found = re.search(rf"\b{name}\s*:\s*['\"]?([\w.-]+)", page)
+        if found:
+            return found.group(1)
+    return None
 
 
 def _js_value(expression: str, page: str) -> str | None:
@@ -244,11 +284,9 @@ def _js_value(expression: str, page: str) -> str | None:
             continue
         if re.fullmatch(r"\d+", alternative):
             return alternative
-        name = alternative.split(".")[-1]
-        if re.fullmatch(r"\w+", name):   # a reference such as SiteInfo.searchId: its value in the page
-            found = re.search(rf"\b{name}\s*:\s*['\"]?([\w.-]+)", page)
-            if found:
-                return found.group(1)
+        value = _reference_value(alternative, page)
+        if value is not None:
+            return value
     return None
 
 
