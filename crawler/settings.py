@@ -58,9 +58,8 @@ DNSCACHE_ENABLED = True
 DNS_TIMEOUT = 20
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 REDIRECT_MAX_TIMES = 5
-# Items processed in parallel per response. A page yields one report (a listing a page of
-# requests), but Scrapy starts this many asyncio workers for every response: the default 100
-# cost ~1 ms of CPU per page (bench/).
+# Items processed in parallel per response: a page yields one report, but Scrapy starts this many
+# asyncio workers for every response (the default 100 costs CPU per page: bench/NOTES.md).
 CONCURRENT_ITEMS = 16
 
 ITEM_PIPELINES = {

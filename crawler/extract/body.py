@@ -94,7 +94,7 @@ def css(selector: str) -> CSSSelector:
 def _search(selector: str) -> Callable[[etree._Element], list]:
     """css(selector), or for an '#id' or '.class' selector an XPath that tests the id or class
     attributes instead of every element: the same elements in the same order (an element has
-    one such attribute), read about a third faster by libxml2."""
+    one such attribute), found faster (bench/NOTES.md)."""
     selected = css(selector)        # also refuses what is no CSS
     simple = _SIMPLE_SELECTOR.match(selector)
     if simple is None or simple["tag"] or not simple["kind"]:
@@ -157,8 +157,7 @@ def _visible_pieces(element: etree._Element, max_chars: int | None = None) -> li
 
 
 def collapse_whitespace(text: str) -> str:
-    """Whitespace runs as one space, ends stripped. str.split() cuts at the same characters as the
-    regular expression \\s (both use Unicode's whitespace), at a third of the cost."""
+    """Whitespace runs as one space, ends stripped (str.split() cuts where the regex \\s does)."""
     return " ".join(text.split())
 
 
@@ -417,7 +416,7 @@ def _holds_only_text_markup(table: etree._Element) -> bool:
     """True when the table holds no nested table, no dropped element (script, style …) and no
     comment, processing instruction or entity: then a cell's walk reads all of its text nodes in
     document order, split only at block elements. Tag names are compared as the HTML parser
-    writes them, lower-case. One search in C per table instead of a check per cell."""
+    writes them, lower-case. One search per table instead of a check per cell."""
     special = table.iterdescendants("table", *DROPPED_TAGS, etree.Comment, etree.ProcessingInstruction,
                                     etree.Entity)
     return next(special, None) is None

@@ -18,8 +18,7 @@ from crawler.extract.title import best_title, report_year, title_candidates, tit
 
 
 def body_hash(text: str) -> str:
-    """Hash of the body text with all whitespace removed: page chrome and re-wrapping don't change it.
-    (str.split() cuts at exactly the characters of the regular expression \\s, and costs less.)"""
+    """Hash of the body text with all whitespace removed: page chrome and re-wrapping don't change it."""
     return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()
 
 

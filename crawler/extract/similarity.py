@@ -44,7 +44,7 @@ def _identity(value):
 
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
-    """A MinHash with the permutations of seed 1: drawing them costs ~0.4 ms per MinHash."""
+    """A MinHash with the permutations of seed 1, drawn once and reused (drawing them is costly)."""
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
