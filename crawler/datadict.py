@@ -1,11 +1,11 @@
 """The data dictionary: `python -m crawler.datadict > docs/DATA_DICTIONARY.md`.
 
-Generated, never written by hand: the tables and columns come from the SQLAlchemy models
-(pipelines/db.py), the export files' columns from pipelines/export.py, the units from
-crawler/extract/numbers.py and the check rules from the RULES registries of crawler/extract/checks.py
-and years.py.
-What a column means is said once, here (`COLUMN_DOCS`, `EXPORT_DOCS`); a column without a
-description is printed as `UNDESCRIBED` and fails the test that keeps the committed file current.
+Generated, never written by hand: the tables and columns, with what they mean, come from the
+SQLAlchemy models (pipelines/db/models.py: each table's and column's `comment=`, a column's unit in
+its `info`), the export files' columns from pipelines/export.py (what an export-only column means is
+said here, `EXPORT_DOCS`), the units from crawler/extract/numbers.py and the check rules from the
+RULES registries of crawler/extract/checks.py and years.py. A column without a description is
+printed as `UNDESCRIBED` and fails the test that keeps the committed file current.
 """
 from __future__ import annotations
 
@@ -16,186 +16,17 @@ UNDESCRIBED = "UNDESCRIBED"
 DATE = "YYYY-MM-DD"
 UTC = "UTC timestamp"
 
-TABLE_DOCS = {
-    "reports": "One row per report, whatever the URLs it was seen under (see `report_urls`).",
-    "report_urls": "Every URL a report was seen under (the first, reposts, other portals), with its HTTP validators.",
-    "report_versions": "The raw page of each version of a report, for re-parsing without refetching.",
-    "stats": "Every cell of every statistics table of a report (and, without a table, figures read from sentences).",
-    "checks": "The consistency rules a report's own figures break, and those it breaks against the same body's "
-              "report of the year before (`year.*`, with `other_report_id`; see *Check rules*).",
-    "bodies": "One row per reporting body: a region and a canonical name, whatever names its reports print "
-              "(crawler/registry/bodies.py; aliases in crawler/registry/body_aliases.toml).",
-    "attachments": "The documents (PDF, DOCX, XLS…) linked from a report page.",
-    "portals": "What the crawler learnt about each registry portal (the registry itself is crawler/registry/*.toml).",
-    "report_columns": "The annual-report columns (年报栏目) of each portal, found by discovery or registered; "
-                      "nightly runs crawl them without rediscovering the portal.",
-    "runs": "One row per crawl run.",
-    "failures": "Every URL a run could not turn into a report, and why.",
-}
+# The order the tables are documented in; what a table and its columns mean is their `comment=`
+# (and a column's unit its `info["unit"]`) on the models, pipelines/db/models.py.
+TABLE_ORDER = ("reports", "report_urls", "report_versions", "stats", "checks", "bodies", "attachments",
+               "portals", "report_columns", "runs", "failures")
 
-# table -> SQL column -> (meaning, unit)
-COLUMN_DOCS: dict[str, dict[str, tuple[str, str]]] = {
-    "reports": {
-        "id": ("Report id; `report_id` in the other tables and export files.", ""),
-        "url": ("The URL the report was first stored from.", ""),
-        "portal_id": ("Registry portal id (`python -m crawler portals`); `url:…` for a crawl of a bare listing URL; "
-                      "null for a page parsed from a file.", ""),
-        "title": ("The report's title.", ""),
-        "index_no": ("索引号 of the page's metadata header.", ""),
-        "publisher": ("发布机构 (or its equivalent label) of the page's metadata header.", ""),
-        "published_on": ("发布日期 / 发布时间 / 公开日期 / 生成日期.", DATE),
-        "written_on": ("成文日期, or else the date under the signature at the end.", DATE),
-        "signed_by": ("The body named in the signature at the end of the report.", ""),
-        "doc_no": ("文号.", ""),
-        "topic": ("主题分类.", ""),
-        "keywords": ("关键词.", ""),
-        "validity": ("有效性 of the metadata header, as printed.", ""),
-        "report_year": ("The year the report covers (not the year it was published).", "year"),
-        "body_text": ("The report's text without the portal's navigation, header or footer.", ""),
-        "body_hash": ("sha256 of the body text with all white space removed.", "hex"),
-        "version": ("How many versions of the report have been stored (1 = never revised).", "count"),
-        "publisher_key": ("Who the report is by, for identity: `signed_by`, else `publisher`.", ""),
-        "minhash": ("MinHash signature of the body (datasketch LeanMinHash, serialised) for near-copy detection.",
-                    "bytes"),
-        "similarity_prev_year": ("Estimated Jaccard similarity of the body to the same publisher's report of "
-                                 "the previous year; null when there is none.", "0–1"),
-        "province": ("Province the report is from, read from its publisher, signature or title (cpca), "
-                     "else its registry portal's.", ""),
-        "prefecture": ("Prefecture (地级) the report is from, as for `province`; null when not known.", ""),
-        "county": ("County (县级) the report is from, as for `province`; null when not known.", ""),
-        "division_code": ("GB/T 2260 code of the smallest region recognised.", "6 digits"),
-        "first_seen": ("When the report was first stored.", UTC),
-        "last_seen": ("When the report was last seen by a crawl.", UTC),
-        "body_id": ("The reporting body (`bodies.id`); null until linked (reports stored before migration 0006 are "
-                    "linked when next stored, or by `python -m crawler bodies`, `export --panel`, `report`).", ""),
-    },
-    "report_urls": {
-        "id": ("Row id.", ""),
-        "report_id": ("The report (`reports.id`).", ""),
-        "url": ("A URL the report was seen under.", ""),
-        "portal_id": ("The portal the URL was found on.", ""),
-        "etag": ("The ETag the server sent (for conditional requests).", ""),
-        "last_modified": ("The Last-Modified header the server sent, as sent.", ""),
-        "content_hash": ("`body_hash` of the report as read from this URL.", "hex"),
-        "raw_hash": ("sha256 of the page bytes as served.", "hex"),
-        "fetched_at": ("When the URL was last fetched.", UTC),
-    },
-    "report_versions": {
-        "id": ("Row id.", ""),
-        "report_id": ("The report (`reports.id`).", ""),
-        "version": ("Version number, 1 upwards.", "count"),
-        "url": ("The URL this version was read from.", ""),
-        "fetched_at": ("When this version was fetched.", UTC),
-        "body_hash": ("`body_hash` of this version.", "hex"),
-        "encoding": ("The character encoding the page was decoded with.", ""),
-        "raw_html_z": ("The page bytes as served, zlib-compressed.", "bytes"),
-    },
-    "stats": {
-        "id": ("Row id (the order the cells were read in).", ""),
-        "report_id": ("The report (`reports.id`).", ""),
-        "section": ("The table or part the cell belongs to (see *Statistics cells*).", ""),
-        "grp": ("`group`: the row the cell's row sits under; `正文` for a figure read from a sentence.", ""),
-        "item": ("The row label as printed, nested labels joined with `/`.", ""),
-        "col": ("`column`: the column header as printed, nested headers joined with `/`; null where none.", ""),
-        "unit": ("The unit printed for the figure (see *Units*); null where the table prints none.", ""),
-        "value": ("The figure; null for a blank cell.", "`unit`"),
-    },
-    "checks": {
-        "id": ("Row id.", ""),
-        "report_id": ("The report (`reports.id`).", ""),
-        "rule": ("The rule broken (see *Check rules*).", ""),
-        "expected": ("What the figure's parts add up to (or the table's figure, for `text.vs_table`).", "`unit`"),
-        "found": ("The figure the report prints.", "`unit`"),
-        "message": ("The figures involved, in words; a `year.*` check names the earlier report.", ""),
-        "other_report_id": ("`year.*` checks: the same body's report of the year before whose figures the report "
-                            "contradicts (`reports.id`); null for a report's own checks.", ""),
-    },
-    "bodies": {
-        "id": ("Body id; `body_id` in `reports` and the panel export.", ""),
-        "key": ("What makes a body one: `<GB/T 2260 code>|<canonical name>`; without a region "
-                "`portal:<id>|…` (or `report:<url>|…`), so that unplaced names are never merged.", ""),
-        "division_code": ("GB/T 2260 code of the body's region: the region its name names (cpca), else its "
-                          "reports'.", "6 digits"),
-        "province": ("The province of the body's region.", ""),
-        "prefecture": ("The prefecture (地级) of the body's region; null when not known.", ""),
-        "county": ("The county (县级) of the body's region; null when not known or above county level.", ""),
-        "name": ("The body's name as first printed: the subject of a report title (南山区), else the signature, "
-                 "else 发布机构.", ""),
-        "canonical_name": ("The name without its region, white space and alias spellings (市府办 → 人民政府办公室; "
-                           "a region alone → 人民政府); see crawler/extract/names.py.", ""),
-        "level": ("`province`, `prefecture`, `county` (from the code) or `township`.", ""),
-        "kind": ("`government`, `office`, `department` or `township`.", ""),
-        "first_seen": ("When a report of the body was first stored.", UTC),
-    },
-    "attachments": {
-        "id": ("Row id.", ""),
-        "report_id": ("The report (`reports.id`).", ""),
-        "url": ("The document's URL.", ""),
-        "name": ("The link text or the served file name.", ""),
-        "media_type": ("The document's type, as sniffed from its bytes.", "MIME type"),
-        "size": ("The document's size.", "bytes"),
-        "sha256": ("sha256 of the document's bytes.", "hex"),
-        "path": ("Where the document is stored, under the files store, named by its sha256.", ""),
-        "status": ("`ok`, or why the document was not read (`refused: …`, a download error).", ""),
-    },
-    "portals": {
-        "id": ("Registry portal id.", ""),
-        "verified": ("A crawl of the portal has found reports.", "boolean"),
-        "last_success_at": ("When a crawl last found reports on it.", UTC),
-        "family": ("The CMS family its listings were walked with (crawler/families).", ""),
-        "home_url": ("The home page discovery started from, after redirects (another `.gov.cn` platform of the "
-                     "same region is followed and recorded here).", ""),
-        "discovered_at": ("When discovery last walked the portal for its annual-report columns.", UTC),
-        "needs_discovery": ("A remembered column failed (404, no report link, redirected home): the next run "
-                            "rediscovers the portal.", "boolean"),
-        "last_crawl_at": ("When a crawl last reached the portal.", UTC),
-        "last_outcome": ("One line: what the last crawl of the portal gave (reports found, or the failure).", ""),
-    },
-    "report_columns": {
-        "id": ("Column id.", ""),
-        "portal_id": ("Registry portal id.", ""),
-        "url": ("The column's first listing page.", ""),
-        "family": ("The CMS family detected on it (crawler/families).", ""),
-        "title": ("The column's name as the portal labels it (e.g. 政府信息公开年报).", ""),
-        "department": ("The department or township whose column it is; null for the government's own.", ""),
-        "found_via": ("The page whose link led discovery to the column; null for a registered listing.", ""),
-        "found_at": ("When the column was first found.", UTC),
-        "last_success_at": ("When a crawl last read report links from it.", UTC),
-        "last_error": ("Why the last crawl of the column failed (404, no report link, redirected home).", ""),
-        "last_error_at": ("When it failed.", UTC),
-        "reports_seen": ("Report links read from it by the last successful crawl.", "count"),
-        "active": ("False once it failed: the next run rediscovers the portal instead of crawling it.", "boolean"),
-    },
-    "runs": {
-        "id": ("Run number (`python -m crawler failures --run N`).", ""),
-        "started_at": ("When the crawl started.", UTC),
-        "finished_at": ("When it finished; null while running or after a hard kill.", UTC),
-        "mode": ("`nightly` (incremental) or `full`.", ""),
-        "portals": ("The portal ids crawled, comma-separated.", ""),
-        "finish_reason": ("Scrapy's finish reason (`finished`, `shutdown`, …).", ""),
-        "pages_fetched": ("Responses received.", "count"),
-        "not_modified": ("Responses `304 Not Modified`.", "count"),
-        "new_reports": ("Reports stored for the first time.", "count"),
-        "changed_reports": ("Known reports stored as a new version.", "count"),
-        "duplicates": ("Known reports seen under another URL.", "count"),
-        "dropped": ("Pages dropped by validation (no title, outside the year range, …).", "count"),
-        "failures": ("Failure rows recorded.", "count"),
-        "stats_json": ("Scrapy's crawl statistics (numbers and strings).", "JSON"),
-    },
-    "failures": {
-        "id": ("Row id.", ""),
-        "run_id": ("The run (`runs.id`).", ""),
-        "portal_id": ("The portal the URL belongs to.", ""),
-        "url": ("The URL that failed.", ""),
-        "status": ("HTTP status, when there was a response.", "HTTP status"),
-        "exception": ("The exception's type and message, when one was raised.", ""),
-        "retries": ("Retries before giving up.", "count"),
-        "reason": ("Why the URL gave no report, in words.", ""),
-        "at": ("When it failed.", UTC),
-    },
-}
 
-# export-file columns that are not a `reports` / `stats` column of the same name
+def column_doc(column) -> tuple[str, str] | None:
+    """A model column's (meaning, unit), as its comment and info say."""
+    return (column.comment, column.info.get("unit", "")) if column.comment else None
+
+
 EXPORT_DOCS: dict[str, tuple[str, str]] = {
     "other_urls": ("The report's other URLs (`report_urls`), space-separated.", ""),
     "province": ("The province of the report (its own region, else its registry portal's).", ""),
@@ -308,12 +139,11 @@ def check_rules() -> list[tuple[str, str]]:
 def _database_tables() -> list[str]:
     from pipelines import db
     lines = ["## Database tables", "",
-             "The schema of `DATABASE_URL` (SQLite or PostgreSQL), built by Alembic from pipelines/db.py. "
+             "The schema of `DATABASE_URL` (SQLite or PostgreSQL), built by Alembic from pipelines/db/models.py. "
              "Every `report_id` cascades: deleting a report deletes its rows in the other tables.", ""]
-    for table in sorted(db.Base.metadata.tables.values(), key=lambda t: list(TABLE_DOCS).index(t.name)
-                        if t.name in TABLE_DOCS else len(TABLE_DOCS)):
-        docs = COLUMN_DOCS.get(table.name, {})
-        lines += [f"### `{table.name}`", "", TABLE_DOCS.get(table.name, UNDESCRIBED), "",
+    for table in sorted(db.Base.metadata.tables.values(), key=lambda t: TABLE_ORDER.index(t.name)
+                        if t.name in TABLE_ORDER else len(TABLE_ORDER)):
+        lines += [f"### `{table.name}`", "", table.comment or UNDESCRIBED, "",
                   "| column | type | meaning | unit |", "| --- | --- | --- | --- |"]
         for column in table.columns:
             flags = []
@@ -325,7 +155,7 @@ def _database_tables() -> list[str]:
             if not column.nullable and not column.primary_key:
                 flags.append("not null")
             extra = f"; {', '.join(flags)}" if flags else ""
-            lines.append(_doc_row(column.name, _type_name(column.type), docs.get(column.name), extra))
+            lines.append(_doc_row(column.name, _type_name(column.type), column_doc(column), extra))
         lines.append("")
     return lines
 
@@ -336,8 +166,8 @@ def _export_doc(name: str) -> tuple[str, str] | None:
         return EXPORT_DOCS[name]
     column = {"group": "grp", "column": "col"}.get(name, name)
     for table in ("reports", "stats"):
-        if column in COLUMN_DOCS[table] and column in db.Base.metadata.tables[table].columns:
-            return COLUMN_DOCS[table][column]
+        if column in db.Base.metadata.tables[table].columns:
+            return column_doc(db.Base.metadata.tables[table].columns[column])
     return None
 
 

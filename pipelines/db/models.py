@@ -36,42 +36,78 @@ class Report(Base):
     """A report: one row per (publisher, report year, title) identity, whatever its URLs."""
 
     __tablename__ = "reports"
+
     # the lookups of store_report: two equality terms each, so that the planner (SQLite without
     # ANALYZE statistics included) never falls back to the few-valued report_year index, which
     # made every insert scan a whole year of reports
     __table_args__ = (Index("ix_reports_publisher_key_year", "publisher_key", "report_year"),
                       Index("ix_reports_body_hash_year", "body_hash", "report_year"),
-                      Index("ix_reports_body_id_year", "body_id", "report_year"))
-    id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)   # the URL it was first stored from
-    portal_id: Mapped[str | None] = mapped_column(String(100), index=True)
-    title: Mapped[str] = mapped_column(Text)
-    index_no: Mapped[str | None] = mapped_column(String(200), index=True)
-    publisher: Mapped[str | None] = mapped_column(Text)
-    published_on: Mapped[str | None] = mapped_column(String(10))
-    written_on: Mapped[str | None] = mapped_column(String(10))
-    signed_by: Mapped[str | None] = mapped_column(Text)
-    doc_no: Mapped[str | None] = mapped_column(Text)
-    topic: Mapped[str | None] = mapped_column(Text)
-    keywords: Mapped[str | None] = mapped_column(Text)
-    validity: Mapped[str | None] = mapped_column(Text)
-    report_year: Mapped[int | None] = mapped_column(Integer, index=True)
-    body_text: Mapped[str] = mapped_column(Text, default="")
-    body_hash: Mapped[str] = mapped_column(String(64), index=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+                      Index("ix_reports_body_id_year", "body_id", "report_year"),
+                      {"comment": "One row per report, whatever the URLs it was seen under (see `report_urls`)."})
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Report id; `report_id` in the other tables and export files.")
+    # the URL it was first stored from
+    url: Mapped[str] = mapped_column(String(2048), unique=True,
+        comment="The URL the report was first stored from.")
+    portal_id: Mapped[str | None] = mapped_column(String(100), index=True,
+        comment="Registry portal id (`python -m crawler portals`); `url:…` for a crawl of a bare listing URL; "
+                "null for a page parsed from a file.")
+    title: Mapped[str] = mapped_column(Text,
+        comment="The report's title.")
+    index_no: Mapped[str | None] = mapped_column(String(200), index=True,
+        comment="索引号 of the page's metadata header.")
+    publisher: Mapped[str | None] = mapped_column(Text,
+        comment="发布机构 (or its equivalent label) of the page's metadata header.")
+    published_on: Mapped[str | None] = mapped_column(String(10),
+        comment="发布日期 / 发布时间 / 公开日期 / 生成日期.", info={"unit": "YYYY-MM-DD"})
+    written_on: Mapped[str | None] = mapped_column(String(10),
+        comment="成文日期, or else the date under the signature at the end.", info={"unit": "YYYY-MM-DD"})
+    signed_by: Mapped[str | None] = mapped_column(Text,
+        comment="The body named in the signature at the end of the report.")
+    doc_no: Mapped[str | None] = mapped_column(Text,
+        comment="文号.")
+    topic: Mapped[str | None] = mapped_column(Text,
+        comment="主题分类.")
+    keywords: Mapped[str | None] = mapped_column(Text,
+        comment="关键词.")
+    validity: Mapped[str | None] = mapped_column(Text,
+        comment="有效性 of the metadata header, as printed.")
+    report_year: Mapped[int | None] = mapped_column(Integer, index=True,
+        comment="The year the report covers (not the year it was published).", info={"unit": "year"})
+    body_text: Mapped[str] = mapped_column(Text, default="",
+        comment="The report's text without the portal's navigation, header or footer.")
+    body_hash: Mapped[str] = mapped_column(String(64), index=True,
+        comment="sha256 of the body text with all white space removed.", info={"unit": "hex"})
+    version: Mapped[int] = mapped_column(Integer, default=1,
+        comment="How many versions of the report have been stored (1 = never revised).", info={"unit": "count"})
     # who the report is by, for identity: the signature's body, else the page's 发布机构
-    publisher_key: Mapped[str | None] = mapped_column(Text, index=True)
-    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)       # datasketch LeanMinHash of the body
-    similarity_prev_year: Mapped[float | None] = mapped_column(Float)  # to the same publisher's previous-year report
+    publisher_key: Mapped[str | None] = mapped_column(Text, index=True,
+        comment="Who the report is by, for identity: `signed_by`, else `publisher`.")
+    # datasketch LeanMinHash of the body
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary,
+        comment="MinHash signature of the body (datasketch LeanMinHash, serialised) for near-copy detection.", info={"unit": "bytes"})
+    # to the same publisher's previous-year report
+    similarity_prev_year: Mapped[float | None] = mapped_column(Float,
+        comment="Estimated Jaccard similarity of the body to the same publisher's report of the previous year; "
+                "null when there is none.", info={"unit": "0–1"})
     # where the report is from (GB/T 2260), read from publisher/signature/title, the portal as fallback
-    province: Mapped[str | None] = mapped_column(String(40), index=True)
-    prefecture: Mapped[str | None] = mapped_column(String(80))
-    county: Mapped[str | None] = mapped_column(String(80))
-    division_code: Mapped[str | None] = mapped_column(String(12))
-    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    province: Mapped[str | None] = mapped_column(String(40), index=True,
+        comment="Province the report is from, read from its publisher, signature or title (cpca), else its "
+                "registry portal's.")
+    prefecture: Mapped[str | None] = mapped_column(String(80),
+        comment="Prefecture (地级) the report is from, as for `province`; null when not known.")
+    county: Mapped[str | None] = mapped_column(String(80),
+        comment="County (县级) the report is from, as for `province`; null when not known.")
+    division_code: Mapped[str | None] = mapped_column(String(12),
+        comment="GB/T 2260 code of the smallest region recognised.", info={"unit": "6 digits"})
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+        comment="When the report was first stored.", info={"unit": "UTC timestamp"})
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+        comment="When the report was last seen by a crawl.", info={"unit": "UTC timestamp"})
     # the reporting body (crawler/registry/bodies.py); null until linked (see link_reports)
-    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"),
+        comment="The reporting body (`bodies.id`); null until linked (reports stored before migration 0006 are "
+                "linked when next stored, or by `python -m crawler bodies`, `export --panel`, `report`).")
 
     urls: Mapped[list["ReportUrl"]] = relationship(back_populates="report", cascade="all, delete-orphan")
     stats: Mapped[list["Stat"]] = relationship(cascade="all, delete-orphan", order_by="Stat.id")
@@ -85,15 +121,28 @@ class ReportUrl(Base):
     """Every URL a report was seen under (reposts, other portals), with its HTTP validators."""
 
     __tablename__ = "report_urls"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
-    portal_id: Mapped[str | None] = mapped_column(String(100))
-    etag: Mapped[str | None] = mapped_column(String(200))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
-    content_hash: Mapped[str | None] = mapped_column(String(64))
-    raw_hash: Mapped[str | None] = mapped_column(String(64))     # sha256 of the page bytes as served
-    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = {"comment": "Every URL a report was seen under (the first, reposts, other portals), with its"
+                                 " HTTP validators."}
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Row id.")
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
+        comment="The report (`reports.id`).")
+    url: Mapped[str] = mapped_column(String(2048), unique=True,
+        comment="A URL the report was seen under.")
+    portal_id: Mapped[str | None] = mapped_column(String(100),
+        comment="The portal the URL was found on.")
+    etag: Mapped[str | None] = mapped_column(String(200),
+        comment="The ETag the server sent (for conditional requests).")
+    last_modified: Mapped[str | None] = mapped_column(String(100),
+        comment="The Last-Modified header the server sent, as sent.")
+    content_hash: Mapped[str | None] = mapped_column(String(64),
+        comment="`body_hash` of the report as read from this URL.", info={"unit": "hex"})
+    # sha256 of the page bytes as served
+    raw_hash: Mapped[str | None] = mapped_column(String(64),
+        comment="sha256 of the page bytes as served.", info={"unit": "hex"})
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+        comment="When the URL was last fetched.", info={"unit": "UTC timestamp"})
     report: Mapped[Report] = relationship(back_populates="urls")
 
 
@@ -101,15 +150,24 @@ class ReportVersion(Base):
     """The raw page of each version of a report, zlib-compressed, for re-parsing without refetching."""
 
     __tablename__ = "report_versions"
-    __table_args__ = (UniqueConstraint("report_id", "version"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    url: Mapped[str] = mapped_column(String(2048))
-    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    body_hash: Mapped[str] = mapped_column(String(64))
-    encoding: Mapped[str | None] = mapped_column(String(40))
-    raw_html_z: Mapped[bytes | None] = mapped_column(LargeBinary)
+    __table_args__ = (UniqueConstraint("report_id", "version"),
+                      {"comment": "The raw page of each version of a report, for re-parsing without refetching."})
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Row id.")
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
+        comment="The report (`reports.id`).")
+    version: Mapped[int] = mapped_column(Integer,
+        comment="Version number, 1 upwards.", info={"unit": "count"})
+    url: Mapped[str] = mapped_column(String(2048),
+        comment="The URL this version was read from.")
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+        comment="When this version was fetched.", info={"unit": "UTC timestamp"})
+    body_hash: Mapped[str] = mapped_column(String(64),
+        comment="`body_hash` of this version.", info={"unit": "hex"})
+    encoding: Mapped[str | None] = mapped_column(String(40),
+        comment="The character encoding the page was decoded with.")
+    raw_html_z: Mapped[bytes | None] = mapped_column(LargeBinary,
+        comment="The page bytes as served, zlib-compressed.", info={"unit": "bytes"})
 
     @property
     def raw_html(self) -> bytes | None:
@@ -118,54 +176,102 @@ class ReportVersion(Base):
 
 class Stat(Base):
     __tablename__ = "stats"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    section: Mapped[str | None] = mapped_column(Text, index=True)
-    group: Mapped[str | None] = mapped_column("grp", Text)
-    item: Mapped[str] = mapped_column(Text, index=True)
-    column: Mapped[str | None] = mapped_column("col", Text)
-    unit: Mapped[str | None] = mapped_column(String(20))
-    value: Mapped[float | None] = mapped_column(Float)
+    __table_args__ = {"comment": "Every cell of every statistics table of a report (and, without a table, figures"
+                                 " read from sentences)."}
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Row id (the order the cells were read in).")
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
+        comment="The report (`reports.id`).")
+    section: Mapped[str | None] = mapped_column(Text, index=True,
+        comment="The table or part the cell belongs to (see *Statistics cells*).")
+    group: Mapped[str | None] = mapped_column("grp", Text,
+        comment="`group`: the row the cell's row sits under; `正文` for a figure read from a sentence.")
+    item: Mapped[str] = mapped_column(Text, index=True,
+        comment="The row label as printed, nested labels joined with `/`.")
+    column: Mapped[str | None] = mapped_column("col", Text,
+        comment="`column`: the column header as printed, nested headers joined with `/`; null where none.")
+    unit: Mapped[str | None] = mapped_column(String(20),
+        comment="The unit printed for the figure (see *Units*); null where the table prints none.")
+    value: Mapped[float | None] = mapped_column(Float,
+        comment="The figure; null for a blank cell.", info={"unit": "`unit`"})
 
 
 class CheckRow(Base):
     __tablename__ = "checks"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    rule: Mapped[str] = mapped_column(String(100), index=True)
-    expected: Mapped[float | None] = mapped_column(Float)
-    found: Mapped[float | None] = mapped_column(Float)
-    message: Mapped[str] = mapped_column(Text)
+    __table_args__ = {"comment": "The consistency rules a report's own figures break, and those it breaks against"
+                                 " the same body's report of the year before (`year.*`, with `other_report_id`; "
+                                 "see *Check rules*)."}
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Row id.")
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
+        comment="The report (`reports.id`).")
+    rule: Mapped[str] = mapped_column(String(100), index=True,
+        comment="The rule broken (see *Check rules*).")
+    expected: Mapped[float | None] = mapped_column(Float,
+        comment="What the figure's parts add up to (or the table's figure, for `text.vs_table`).", info={"unit": "`unit`"})
+    found: Mapped[float | None] = mapped_column(Float,
+        comment="The figure the report prints.", info={"unit": "`unit`"})
+    message: Mapped[str] = mapped_column(Text,
+        comment="The figures involved, in words; a `year.*` check names the earlier report.")
     # year-over-year checks (crawler/extract/years.py): the earlier report the figures came from
-    other_report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    other_report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
+        comment="`year.*` checks: the same body's report of the year before whose figures the report "
+                "contradicts (`reports.id`); null for a report's own checks.")
 
 
 class AttachmentRow(Base):
     __tablename__ = "attachments"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(String(2048))
-    name: Mapped[str | None] = mapped_column(Text)
-    media_type: Mapped[str | None] = mapped_column(String(200))
-    size: Mapped[int | None] = mapped_column(Integer)
-    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
-    path: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = {"comment": "The documents (PDF, DOCX, XLS…) linked from a report page."}
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Row id.")
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
+        comment="The report (`reports.id`).")
+    url: Mapped[str] = mapped_column(String(2048),
+        comment="The document's URL.")
+    name: Mapped[str | None] = mapped_column(Text,
+        comment="The link text or the served file name.")
+    media_type: Mapped[str | None] = mapped_column(String(200),
+        comment="The document's type, as sniffed from its bytes.", info={"unit": "MIME type"})
+    size: Mapped[int | None] = mapped_column(Integer,
+        comment="The document's size.", info={"unit": "bytes"})
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True,
+        comment="sha256 of the document's bytes.", info={"unit": "hex"})
+    path: Mapped[str | None] = mapped_column(Text,
+        comment="Where the document is stored, under the files store, named by its sha256.")
+    status: Mapped[str | None] = mapped_column(Text,
+        comment="`ok`, or why the document was not read (`refused: …`, a download error).")
 
 
 class Portal(Base):
     """What the crawler learnt about a registry portal (the registry itself is data files)."""
 
     __tablename__ = "portals"
-    id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    verified: Mapped[bool] = mapped_column(Boolean, default=False)
-    last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
-    family: Mapped[str | None] = mapped_column(String(40))
-    home_url: Mapped[str | None] = mapped_column(String(2048))      # where discovery landed (after redirects)
-    discovered_at: Mapped[datetime | None] = mapped_column(DateTime)
-    needs_discovery: Mapped[bool] = mapped_column(Boolean, default=False)   # a remembered column failed
-    last_crawl_at: Mapped[datetime | None] = mapped_column(DateTime)
-    last_outcome: Mapped[str | None] = mapped_column(Text)          # one line: the last crawl's outcome
+
+    __table_args__ = {"comment": "What the crawler learnt about each registry portal (the registry itself is "
+                                 "crawler/registry/*.toml)."}
+    id: Mapped[str] = mapped_column(String(100), primary_key=True,
+        comment="Registry portal id.")
+    verified: Mapped[bool] = mapped_column(Boolean, default=False,
+        comment="A crawl of the portal has found reports.", info={"unit": "boolean"})
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime,
+        comment="When a crawl last found reports on it.", info={"unit": "UTC timestamp"})
+    family: Mapped[str | None] = mapped_column(String(40),
+        comment="The CMS family its listings were walked with (crawler/families).")
+    # where discovery landed (after redirects)
+    home_url: Mapped[str | None] = mapped_column(String(2048),
+        comment="The home page discovery started from, after redirects (another `.gov.cn` platform of the same "
+                "region is followed and recorded here).")
+    discovered_at: Mapped[datetime | None] = mapped_column(DateTime,
+        comment="When discovery last walked the portal for its annual-report columns.", info={"unit": "UTC timestamp"})
+    # a remembered column failed
+    needs_discovery: Mapped[bool] = mapped_column(Boolean, default=False,
+        comment="A remembered column failed (404, no report link, redirected home): the next run rediscovers "
+                "the portal.", info={"unit": "boolean"})
+    last_crawl_at: Mapped[datetime | None] = mapped_column(DateTime,
+        comment="When a crawl last reached the portal.", info={"unit": "UTC timestamp"})
+    # one line: the last crawl's outcome
+    last_outcome: Mapped[str | None] = mapped_column(Text,
+        comment="One line: what the last crawl of the portal gave (reports found, or the failure).")
 
 
 class ReportColumn(Base):
@@ -173,51 +279,95 @@ class ReportColumn(Base):
     that nightly runs crawl it without rediscovering the portal."""
 
     __tablename__ = "report_columns"
-    __table_args__ = (UniqueConstraint("portal_id", "url"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    portal_id: Mapped[str] = mapped_column(String(100), index=True)
-    url: Mapped[str] = mapped_column(String(2048))
-    family: Mapped[str | None] = mapped_column(String(40))
-    title: Mapped[str | None] = mapped_column(Text)
-    department: Mapped[str | None] = mapped_column(Text)       # the department or township, when known
-    found_via: Mapped[str | None] = mapped_column(String(2048))   # the page whose link led here
-    found_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    last_error_at: Mapped[datetime | None] = mapped_column(DateTime)
-    reports_seen: Mapped[int] = mapped_column(Integer, default=0)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)   # False: failed, the portal is rediscovered
+    __table_args__ = (UniqueConstraint("portal_id", "url"),
+
+                      {"comment": "The annual-report columns (年报栏目) of each portal, found by discovery or "
+                                  "registered; nightly runs crawl them without rediscovering the portal."})
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Column id.")
+    portal_id: Mapped[str] = mapped_column(String(100), index=True,
+        comment="Registry portal id.")
+    url: Mapped[str] = mapped_column(String(2048),
+        comment="The column's first listing page.")
+    family: Mapped[str | None] = mapped_column(String(40),
+        comment="The CMS family detected on it (crawler/families).")
+    title: Mapped[str | None] = mapped_column(Text,
+        comment="The column's name as the portal labels it (e.g. 政府信息公开年报).")
+    # the department or township, when known
+    department: Mapped[str | None] = mapped_column(Text,
+        comment="The department or township whose column it is; null for the government's own.")
+    # the page whose link led here
+    found_via: Mapped[str | None] = mapped_column(String(2048),
+        comment="The page whose link led discovery to the column; null for a registered listing.")
+    found_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+        comment="When the column was first found.", info={"unit": "UTC timestamp"})
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime,
+        comment="When a crawl last read report links from it.", info={"unit": "UTC timestamp"})
+    last_error: Mapped[str | None] = mapped_column(Text,
+        comment="Why the last crawl of the column failed (404, no report link, redirected home).")
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime,
+        comment="When it failed.", info={"unit": "UTC timestamp"})
+    reports_seen: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Report links read from it by the last successful crawl.", info={"unit": "count"})
+    # False: failed, the portal is rediscovered
+    active: Mapped[bool] = mapped_column(Boolean, default=True,
+        comment="False once it failed: the next run rediscovers the portal instead of crawling it.", info={"unit": "boolean"})
 
 
 class Run(Base):
     __tablename__ = "runs"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
-    mode: Mapped[str] = mapped_column(String(20), default="nightly")
-    portals: Mapped[str | None] = mapped_column(Text)
-    finish_reason: Mapped[str | None] = mapped_column(String(100))
-    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
-    not_modified: Mapped[int] = mapped_column(Integer, default=0)
-    new_reports: Mapped[int] = mapped_column(Integer, default=0)
-    changed_reports: Mapped[int] = mapped_column(Integer, default=0)
-    duplicates: Mapped[int] = mapped_column(Integer, default=0)
-    dropped: Mapped[int] = mapped_column(Integer, default=0)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    stats_json: Mapped[dict | None] = mapped_column(JSON)
+    __table_args__ = {"comment": "One row per crawl run."}
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Run number (`python -m crawler failures --run N`).")
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+        comment="When the crawl started.", info={"unit": "UTC timestamp"})
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime,
+        comment="When it finished; null while running or after a hard kill.", info={"unit": "UTC timestamp"})
+    mode: Mapped[str] = mapped_column(String(20), default="nightly",
+        comment="`nightly` (incremental) or `full`.")
+    portals: Mapped[str | None] = mapped_column(Text,
+        comment="The portal ids crawled, comma-separated.")
+    finish_reason: Mapped[str | None] = mapped_column(String(100),
+        comment="Scrapy's finish reason (`finished`, `shutdown`, …).")
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Responses received.", info={"unit": "count"})
+    not_modified: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Responses `304 Not Modified`.", info={"unit": "count"})
+    new_reports: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Reports stored for the first time.", info={"unit": "count"})
+    changed_reports: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Known reports stored as a new version.", info={"unit": "count"})
+    duplicates: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Known reports seen under another URL.", info={"unit": "count"})
+    dropped: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Pages dropped by validation (no title, outside the year range, …).", info={"unit": "count"})
+    failures: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Failure rows recorded.", info={"unit": "count"})
+    stats_json: Mapped[dict | None] = mapped_column(JSON,
+        comment="Scrapy's crawl statistics (numbers and strings).", info={"unit": "JSON"})
 
 
 class Failure(Base):
     __tablename__ = "failures"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
-    portal_id: Mapped[str | None] = mapped_column(String(100))
-    url: Mapped[str] = mapped_column(String(2048))
-    status: Mapped[int | None] = mapped_column(Integer)
-    exception: Mapped[str | None] = mapped_column(Text)
-    retries: Mapped[int] = mapped_column(Integer, default=0)
-    reason: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = {"comment": "Every URL a run could not turn into a report, and why."}
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Row id.")
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True,
+        comment="The run (`runs.id`).")
+    portal_id: Mapped[str | None] = mapped_column(String(100),
+        comment="The portal the URL belongs to.")
+    url: Mapped[str] = mapped_column(String(2048),
+        comment="The URL that failed.")
+    status: Mapped[int | None] = mapped_column(Integer,
+        comment="HTTP status, when there was a response.", info={"unit": "HTTP status"})
+    exception: Mapped[str | None] = mapped_column(Text,
+        comment="The exception's type and message, when one was raised.")
+    retries: Mapped[int] = mapped_column(Integer, default=0,
+        comment="Retries before giving up.", info={"unit": "count"})
+    reason: Mapped[str] = mapped_column(Text,
+        comment="Why the URL gave no report, in words.")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+        comment="When it failed.", info={"unit": "UTC timestamp"})
 
 
 class Body(Base):
@@ -225,14 +375,35 @@ class Body(Base):
     (crawler/registry/bodies.py decides; body_aliases.toml holds the aliases)."""
 
     __tablename__ = "bodies"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(600), unique=True)     # "<region code or scope>|<canonical name>"
-    division_code: Mapped[str | None] = mapped_column(String(12), index=True)
-    province: Mapped[str | None] = mapped_column(String(40), index=True)
-    prefecture: Mapped[str | None] = mapped_column(String(80))
-    county: Mapped[str | None] = mapped_column(String(80))
-    name: Mapped[str] = mapped_column(Text)                          # as first printed
-    canonical_name: Mapped[str] = mapped_column(Text)
-    level: Mapped[str | None] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(20))
-    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = {"comment": "One row per reporting body: a region and a canonical name, whatever names its "
+                                 "reports print (crawler/registry/bodies.py; aliases in "
+                                 "crawler/registry/body_aliases.toml)."}
+    id: Mapped[int] = mapped_column(primary_key=True,
+        comment="Body id; `body_id` in `reports` and the panel export.")
+    # "<region code or scope>|<canonical name>"
+    key: Mapped[str] = mapped_column(String(600), unique=True,
+        comment="What makes a body one: `<GB/T 2260 code>|<canonical name>`; without a region `portal:<id>|…` "
+                "(or `report:<url>|…`), so that unplaced names are never merged.")
+    division_code: Mapped[str | None] = mapped_column(String(12), index=True,
+        comment="GB/T 2260 code of the body's region: the region its name names (cpca), else its reports'.", info={"unit": "6 digits"})
+    province: Mapped[str | None] = mapped_column(String(40), index=True,
+        comment="The province of the body's region.")
+    prefecture: Mapped[str | None] = mapped_column(String(80),
+        comment="The prefecture (地级) of the body's region; null when not known.")
+    county: Mapped[str | None] = mapped_column(String(80),
+        comment="The county (县级) of the body's region; null when not known or above county level.")
+    # as first printed
+    name: Mapped[str] = mapped_column(Text,
+        comment="The body's name as first printed: the subject of a report title (南山区), else the signature, "
+                "else 发布机构.")
+    canonical_name: Mapped[str] = mapped_column(Text,
+        comment="The name without its region, white space and alias spellings (市府办 → 人民政府办公室; a region alone → "
+                "人民政府); see crawler/extract/names.py.")
+    level: Mapped[str | None] = mapped_column(String(20),
+        comment="`province`, `prefecture`, `county` (from the code) or `township`.")
+    kind: Mapped[str] = mapped_column(String(20),
+        comment="`government`, `office`, `department` or `township`.")
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+        comment="When a report of the body was first stored.", info={"unit": "UTC timestamp"})
+
