@@ -18,15 +18,14 @@ self-contained HTML page; `write_report(out)` does both. The figures:
 - per reporting body the report years found, and the years missing from its first report year
   to the database's latest (`pipelines.queries.body_years`);
 - the bodies whose reports break year-over-year checks (`year.*`), with the pairs of years.
-`write_report` first links reports stored without a body (`pipelines.db.link_reports`).
+`crawler.coverage_page.write_report` first links reports stored without a body
+(`pipelines.db.link_reports`).
 """
 from __future__ import annotations
 
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -231,37 +230,3 @@ def coverage_figures(session, portals, runs: int = LATEST_RUNS, now: datetime | 
 def _bodies(session) -> list:
     from pipelines.queries import body_years
     return body_years(session)
-
-
-# ---------------------------------------------------------------- the command
-
-def write_report(out: str | Path, database_url: str | None = None, portals=None,
-                 runs: int = LATEST_RUNS) -> Coverage:
-    """Read the database of `database_url` and write the coverage page to `out`; returns its figures."""
-    from crawler.coverage_page import render_page
-
-    if portals is None:
-        from crawler.registry import load_portals
-        portals = load_portals()
-    db.upgrade_schema(database_url)
-    engine = db.make_engine(database_url)
-    try:
-        with db.session_factory(engine)() as session:
-            db.link_reports(session)
-        with db.session_factory(engine)() as session:
-            coverage = coverage_figures(session, portals, runs)
-    finally:
-        engine.dispose()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_page(coverage), encoding="utf-8")
-    return coverage
-
-
-def cmd_report(opts) -> int:
-    """`python -m crawler report --out PATH.html [--database-url URL] [--runs N]`."""
-    coverage = write_report(opts.out, database_url=getattr(opts, "database_url", None),
-                            runs=getattr(opts, "runs", None) or LATEST_RUNS)
-    print(f"{coverage.total_reports} reports, {len(coverage.provinces)} provinces, "
-          f"{len(coverage.portals)} portals -> {opts.out}", file=sys.stderr)
-    return 0

@@ -1,6 +1,7 @@
 """The coverage report as one self-contained HTML page: matplotlib charts inlined as SVG, tables beside them.
 
-`render_page(coverage)` is pure: a `crawler.coverage.Coverage` in, the page's text out. Nothing
+`render_page(coverage)` is pure: a `crawler.coverage.Coverage` in, the page's text out;
+`write_report(out)` reads the figures from the database and writes the page. Nothing
 on the page is fetched when it is viewed (no scripts, fonts or images from elsewhere). Every
 count the page shows also sits in a `data-count` attribute of its table cell, so a reader (or a
 test) can check the page against the database.
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 import warnings
+from pathlib import Path
 
 import jinja2
 import matplotlib
@@ -18,8 +21,9 @@ from matplotlib.figure import Figure
 from markupsafe import Markup
 from matplotlib.ticker import MaxNLocator
 
-from crawler.coverage import OUTCOMES, Coverage
+from crawler.coverage import LATEST_RUNS, OUTCOMES, Coverage, coverage_figures
 from crawler.defaults import REPOST_SIMILARITY
+from pipelines import db
 
 CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei",
              "Microsoft YaHei", "DejaVu Sans"]
@@ -226,3 +230,35 @@ def render_page(coverage: Coverage) -> str:
         outcomes=OUTCOMES, copy_similarity=REPOST_SIMILARITY,
         copies=sum(1 for s in c.similarities or () if s >= REPOST_SIMILARITY),
         charts={name: _svg_or_none(svg) for name, svg in charts.items()})
+
+
+# ---------------------------------------------------------------- the command
+
+def write_report(out: str | Path, database_url: str | None = None, portals=None,
+                 runs: int = LATEST_RUNS) -> Coverage:
+    """Read the database of `database_url` and write the coverage page to `out`; returns its figures."""
+    if portals is None:
+        from crawler.registry import load_portals
+        portals = load_portals()
+    db.upgrade_schema(database_url)
+    engine = db.make_engine(database_url)
+    try:
+        with db.session_factory(engine)() as session:
+            db.link_reports(session)
+        with db.session_factory(engine)() as session:
+            coverage = coverage_figures(session, portals, runs)
+    finally:
+        engine.dispose()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_page(coverage), encoding="utf-8")
+    return coverage
+
+
+def cmd_report(opts) -> int:
+    """`python -m crawler report --out PATH.html [--database-url URL] [--runs N]`."""
+    coverage = write_report(opts.out, database_url=getattr(opts, "database_url", None),
+                            runs=getattr(opts, "runs", None) or LATEST_RUNS)
+    print(f"{coverage.total_reports} reports, {len(coverage.provinces)} provinces, "
+          f"{len(coverage.portals)} portals -> {opts.out}", file=sys.stderr)
+    return 0

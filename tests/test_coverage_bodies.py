@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 from sqlalchemy import func, select
 
-from crawler.coverage import write_report
+from crawler.coverage_page import write_report
 from crawler.registry import Portal
 from pipelines import db
 from tests.test_panel import _store_all

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crawler.coverage import (OUTCOME_ATTACHMENTS, OUTCOME_SENTENCES, OUTCOME_TABLES, OUTCOME_UNPARSED,
-                              UNREGISTERED, coverage_figures, parse_outcome, write_report)
-from crawler.coverage_page import render_page
+                              UNREGISTERED, coverage_figures, parse_outcome)
+from crawler.coverage_page import render_page, write_report
 from crawler.extract.report import report_from_text
 from crawler.registry import Portal
 from pipelines import db

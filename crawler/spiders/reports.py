@@ -162,7 +162,8 @@ class ReportsSpider(scrapy.Spider):
         hosts = {urlsplit(c.url).hostname for columns in self.remembered.values() for c in columns}
         self._extra_domains += sorted({registered_domain(h) for h in hosts if h
                                        and not within(f"http://{h}/", self.allowed_domains)})
-        self.store.start_run(self.mode, ids)
+        if not self.settings.getbool("REPORTS_REDIS_ENQUEUE_ONLY"):    # seeding a shared queue is no run
+            self.store.start_run(self.mode, ids)
         self.logger.info("%d report pages known from earlier crawls%s", len(self.known),
                          "; the last run was cut short or had failures: walking every listing page"
                          if self.catch_up else "")
