@@ -29,6 +29,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
+from crawler import defaults
 from crawler.extract.title import is_annual_report
 from crawler.families.registry import FAMILIES
 
@@ -123,8 +124,8 @@ class RenderingMiddleware:
         playwright_log = logging.getLogger("scrapy-playwright")
         if not any(isinstance(f, _OneLine) for f in playwright_log.filters):
             playwright_log.addFilter(_OneLine())
-        return cls(crawler.stats, settings.getfloat("REPORTS_BROWSER_TIMEOUT", 30),
-                   options.get("executable_path") or settings.get("REPORTS_BROWSER_EXECUTABLE", ""))
+        return cls(crawler.stats, settings.getfloat("REPORTS_BROWSER_TIMEOUT", defaults.BROWSER_TIMEOUT),
+                   options.get("executable_path") or settings.get("REPORTS_BROWSER_EXECUTABLE", defaults.BROWSER_EXECUTABLE))
 
     def _rendered(self, request: Request, reason: str) -> Request:
         meta = {**request.meta, "playwright": True, "reports_render": reason,
@@ -223,10 +224,10 @@ class BrowserAddon:
         handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
         handlers.update({"http": HANDLER, "https": HANDLER})
         settings.set("DOWNLOAD_HANDLERS", handlers, "addon")
-        timeout = settings.getfloat("REPORTS_BROWSER_TIMEOUT", 30)
+        timeout = settings.getfloat("REPORTS_BROWSER_TIMEOUT", defaults.BROWSER_TIMEOUT)
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", "addon")
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {
-            "executable_path": settings.get("REPORTS_BROWSER_EXECUTABLE", "/usr/bin/chromium"),
+            "executable_path": settings.get("REPORTS_BROWSER_EXECUTABLE", defaults.BROWSER_EXECUTABLE),
             "headless": True, "args": CHROMIUM_ARGS, "timeout": timeout * 1000}, "addon")
         settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", timeout * 1000, "addon")
         settings.set("PLAYWRIGHT_BROWSER_PROVIDER", "crawler.rendering.LazyBrowserProvider", "addon")

@@ -19,6 +19,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from crawler.discovery import ColumnOutcome
 from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
 from pipelines import db
+from crawler import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,8 @@ class CrawlStore:
     @classmethod
     def from_crawler(cls, crawler):
         store = cls(crawler, crawler.settings.get("DATABASE_URL") or None,
-                    crawler.settings.getbool("REPORTS_STORE_RAW_HTML", True),
-                    crawler.settings.getfloat("REPORTS_REPOST_SIMILARITY", 0.9))
+                    crawler.settings.getbool("REPORTS_STORE_RAW_HTML", defaults.STORE_RAW_HTML),
+                    crawler.settings.getfloat("REPORTS_REPOST_SIMILARITY", defaults.REPOST_SIMILARITY))
         crawler.signals.connect(store.spider_closed, signal=signals.spider_closed)
         return store
 

@@ -42,6 +42,7 @@ from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Repo
 from crawler.registry import Portal, load_portals, select_portals
 from crawler.urls import canonical_url, registered_domain, seen_key, within
 from pipelines.store import CrawlStore, PortalOutcome
+from crawler import defaults
 
 # Report pages go before further listing pages. Scrapy's queue is LIFO: the listing pages a pager
 # announces, yielded after a page's report links, would be fetched first, the walk would run ahead
@@ -120,10 +121,10 @@ class ReportsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.portals = spider._chosen_portals(settings.get("REPORTS_DEMO_URL", ""))
-        spider.max_listing_pages = settings.getint("REPORTS_MAX_LISTING_PAGES", 500)
-        spider.discovery_budget = settings.getint("REPORTS_DISCOVERY_BUDGET", 80)
-        spider.discovery_depth = settings.getint("REPORTS_DISCOVERY_MAX_DEPTH", 4)
-        spider.discovery_concurrency = settings.getint("REPORTS_DISCOVERY_CONCURRENCY", 2)
+        spider.max_listing_pages = settings.getint("REPORTS_MAX_LISTING_PAGES", defaults.MAX_LISTING_PAGES)
+        spider.discovery_budget = settings.getint("REPORTS_DISCOVERY_BUDGET", defaults.DISCOVERY_BUDGET)
+        spider.discovery_depth = settings.getint("REPORTS_DISCOVERY_MAX_DEPTH", defaults.DISCOVERY_MAX_DEPTH)
+        spider.discovery_concurrency = settings.getint("REPORTS_DISCOVERY_CONCURRENCY", defaults.DISCOVERY_CONCURRENCY)
         spider.distributed = bool(settings.get("REDIS_URL"))
         spider.allowed_domains = sorted({d for p in spider.portals for d in p.domains()})
         return spider

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from crawler.defaults import REPOST_SIMILARITY, STORE_RAW_HTML
 from crawler.extract.similarity import similarity
 from pipelines.db.bodies import link_body, recheck_years
 from pipelines.db.engine import compress
+from pipelines.db.models import AttachmentRow, CheckRow, Report, ReportUrl, ReportVersion, Stat, utcnow
 from pipelines.db.rows import insert_rows, number_or_none
-from pipelines.db.models import (
-    AttachmentRow, CheckRow, Report, ReportUrl, ReportVersion, Stat, utcnow,
-)
 
 
 # --- units of work -----------------------------------------------------------------------------
@@ -138,7 +137,8 @@ def _remember_link(session: Session, report: "Report", link_url: str, page: "Rep
 
 
 def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
-                 encoding: str | None = None, keep_raw: bool = True, repost_similarity: float = 0.9) -> str:
+                 encoding: str | None = None, keep_raw: bool = STORE_RAW_HTML,
+                 repost_similarity: float = REPOST_SIMILARITY) -> str:
     """Insert or update one report page in one transaction.
 
     Returns what happened: "new", "changed" (a new version of a known report),
