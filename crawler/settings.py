@@ -13,6 +13,7 @@ from crawler import defaults
 BOT_NAME = "gov-report-crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"   # `scrapy crawl`: errors as one line, a failed crawl exits 1
 
 # Politeness for real portals: identify ourselves, obey robots.txt (switch: ROBOTSTXT_OBEY=False
 # or `-s ROBOTSTXT_OBEY=0`), one or two requests at a time per portal, AutoThrottle on.
