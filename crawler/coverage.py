@@ -123,8 +123,8 @@ def parse_outcome(table_cells: int, sentence_cells: int, attachments: int) -> st
 
 
 def _report_rows(session) -> list[tuple[int, str | None, int | None, str | None]]:
-    return list(session.execute(select(db.Report.id, db.Report.portal_id, db.Report.report_year,
-                                       db.Report.province).order_by(db.Report.id)))
+    return list(session.execute(select(db.ReportRow.id, db.ReportRow.portal_id, db.ReportRow.report_year,
+                                       db.ReportRow.province).order_by(db.ReportRow.id)))
 
 
 def _outcomes(session, report_ids: list[int]) -> dict[str, int]:
@@ -179,8 +179,8 @@ def _areas(portals: list[PortalYears]) -> list[AreaCoverage]:
 
 
 def _crawled_portals(session) -> set[str]:
-    return set(session.scalars(select(db.Portal.id).where(
-        (db.Portal.last_crawl_at.is_not(None)) | (db.Portal.last_success_at.is_not(None)))))
+    return set(session.scalars(select(db.PortalRow.id).where(
+        (db.PortalRow.last_crawl_at.is_not(None)) | (db.PortalRow.last_success_at.is_not(None)))))
 
 
 def _runs(session, limit: int) -> list[RunSummary]:
@@ -199,7 +199,7 @@ def _runs(session, limit: int) -> list[RunSummary]:
 
 
 def _similarities(session) -> list[float] | None:
-    column = getattr(db.Report, "similarity_prev_year", None)
+    column = getattr(db.ReportRow, "similarity_prev_year", None)
     if column is None:
         return None
     values = list(session.scalars(select(column).where(column.is_not(None)).order_by(column)))

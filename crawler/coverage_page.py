@@ -17,8 +17,8 @@ from pathlib import Path
 import jinja2
 import matplotlib
 import matplotlib.colors
-from matplotlib.figure import Figure
 from markupsafe import Markup
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from crawler.coverage import LATEST_RUNS, OUTCOMES, Coverage, coverage_figures

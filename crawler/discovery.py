@@ -21,7 +21,7 @@ from parsel import Selector
 from scrapy.http import Response
 
 from crawler.extract.title import is_annual_report
-from crawler.urls import registered_domain, within
+from crawler.urls import within
 
 # Anchor texts towards disclosure, best first (matched on the text without whitespace).
 COLUMN_LABEL = re.compile(r"年度报告|年报")

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url
 
-
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

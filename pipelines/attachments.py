@@ -34,9 +34,9 @@ from scrapy.pipelines.media import FileException
 from scrapy.utils.defer import ensure_awaitable, maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.extract.body import body_fragment
 from crawler.converters import legacy_converter
 from crawler.defaults import ATTACHMENT_MAXSIZE, ATTACHMENT_RETRIES, ATTACHMENTS_ENABLED, FILES_STORE
+from crawler.extract.body import body_fragment
 from crawler.extract.document_report import join_documents
 from crawler.extract.documents import FILE_SUFFIXES, ConvertLegacy, DocumentLimits, read_document
 from crawler.extract.encoding import decode_html

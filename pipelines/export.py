@@ -23,14 +23,16 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from crawler.extract.panel import FIGURES as PANEL_FIGURES, RATES as PANEL_RATES, panel_figures, report_format
+from crawler.extract.panel import FIGURES as PANEL_FIGURES
+from crawler.extract.panel import RATES as PANEL_RATES
+from crawler.extract.panel import panel_figures, report_format
 from crawler.extract.stats import SECTION_ACTIVE, SECTION_APPEALS, SECTION_REQUESTS
 from crawler.items import REPORT_FIELDS
 from pipelines import db
@@ -68,14 +70,14 @@ class ReportFilter:
 
     def where(self, query):
         if self.portal_ids is not None:
-            by_portal = db.Report.portal_id.in_(sorted(self.portal_ids))
+            by_portal = db.ReportRow.portal_id.in_(sorted(self.portal_ids))
             if self.province:
-                by_portal = or_(by_portal, db.Report.province.startswith(self.province))
+                by_portal = or_(by_portal, db.ReportRow.province.startswith(self.province))
             query = query.where(by_portal)
         if self.since is not None:
-            query = query.where(db.Report.report_year >= self.since)
+            query = query.where(db.ReportRow.report_year >= self.since)
         if self.until is not None:
-            query = query.where(db.Report.report_year <= self.until)
+            query = query.where(db.ReportRow.report_year <= self.until)
         return query
 
 
@@ -108,7 +110,7 @@ def portal_provinces(portals=None) -> dict[str, str]:
 
 # ---------------------------------------------------------------- rows
 
-def report_dict(report: db.Report) -> dict:
+def report_dict(report: db.ReportRow) -> dict:
     """A stored report as CONTRACT.md prints it."""
     out = {name: getattr(report, name) for name in REPORT_FIELDS if name not in ("stats", "checks", "attachments")}
     out["attachments"] = [{"url": a.url, "name": a.name, "media_type": a.media_type, "sha256": a.sha256}
@@ -126,14 +128,14 @@ def _number(value):
     return int(value) if float(value).is_integer() else value
 
 
-def _reports(session, rfilter: ReportFilter) -> Iterator[db.Report]:
-    query = (select(db.Report).order_by(db.Report.id)
-             .options(selectinload(db.Report.stats), selectinload(db.Report.checks),
-                      selectinload(db.Report.attachments), selectinload(db.Report.urls)))
+def _reports(session, rfilter: ReportFilter) -> Iterator[db.ReportRow]:
+    query = (select(db.ReportRow).order_by(db.ReportRow.id)
+             .options(selectinload(db.ReportRow.stats), selectinload(db.ReportRow.checks),
+                      selectinload(db.ReportRow.attachments), selectinload(db.ReportRow.urls)))
     yield from session.scalars(rfilter.where(query).execution_options(yield_per=200))
 
 
-def _flat(report: db.Report, provinces: dict[str, str]) -> dict:
+def _flat(report: db.ReportRow, provinces: dict[str, str]) -> dict:
     return {
         "id": report.id, "url": report.url,
         "other_urls": " ".join(u.url for u in report.urls if u.url != report.url),
@@ -146,7 +148,7 @@ def _flat(report: db.Report, provinces: dict[str, str]) -> dict:
     }
 
 
-def _stat_rows(report: db.Report) -> Iterator[dict]:
+def _stat_rows(report: db.ReportRow) -> Iterator[dict]:
     for s in report.stats:
         yield {"report_id": report.id, "report_url": report.url, "section": s.section, "group": s.group,
                "item": s.item, "column": s.column, "unit": s.unit, "value": s.value}
@@ -194,7 +196,7 @@ def _cell_key(stat) -> tuple[str, str] | None:
 def wide_columns(session, rfilter: ReportFilter) -> dict[str, list[str]]:
     """Per format, the standard cells found in the exported reports, in the order they first appear."""
     query = (select(db.Stat.section, db.Stat.group, db.Stat.item, db.Stat.column, db.Stat.unit)
-             .join(db.Report, db.Report.id == db.Stat.report_id).order_by(db.Stat.report_id, db.Stat.id))
+             .join(db.ReportRow, db.ReportRow.id == db.Stat.report_id).order_by(db.Stat.report_id, db.Stat.id))
     seen: dict[str, dict[str, None]] = {fmt: {} for fmt in WIDE_FORMATS}
     for stat in session.execute(rfilter.where(query)):
         key = _cell_key(stat)
@@ -203,7 +205,7 @@ def wide_columns(session, rfilter: ReportFilter) -> dict[str, list[str]]:
     return {fmt: list(keys) for fmt, keys in seen.items()}
 
 
-def wide_rows(report: db.Report, provinces: dict[str, str]) -> dict[str, dict]:
+def wide_rows(report: db.ReportRow, provinces: dict[str, str]) -> dict[str, dict]:
     """Per format the report has cells of, its wide row (the first value of a repeated cell wins)."""
     rows: dict[str, dict] = {}
     for stat in report.stats:
@@ -355,11 +357,11 @@ def _tabular(session, path: Path, table, rfilter: ReportFilter, layout: str,
 
 # ---------------------------------------------------------------- the panel: one row per body and year
 
-def _table_cells(report: db.Report) -> int:
+def _table_cells(report: db.ReportRow) -> int:
     return sum(1 for s in report.stats if s.group != SENTENCE_GROUP)
 
 
-def panel_row(body: db.Body, reports: list[db.Report]) -> dict:
+def panel_row(body: db.Body, reports: list[db.ReportRow]) -> dict:
     """The panel row of one body's reports of one year (see the module docstring)."""
     report = min(reports, key=lambda r: (-_table_cells(r), r.id))
     return {
@@ -376,10 +378,10 @@ def panel_row(body: db.Body, reports: list[db.Report]) -> dict:
 
 def panel_rows(session, rfilter: ReportFilter) -> Iterator[dict]:
     """Rows in (body id, report year) order; reports without a body or a report year have none."""
-    query = (select(db.Report).where(db.Report.body_id.is_not(None), db.Report.report_year.is_not(None))
-             .order_by(db.Report.body_id, db.Report.report_year, db.Report.id)
-             .options(selectinload(db.Report.stats), selectinload(db.Report.checks)))
-    group: list[db.Report] = []
+    query = (select(db.ReportRow).where(db.ReportRow.body_id.is_not(None), db.ReportRow.report_year.is_not(None))
+             .order_by(db.ReportRow.body_id, db.ReportRow.report_year, db.ReportRow.id)
+             .options(selectinload(db.ReportRow.stats), selectinload(db.ReportRow.checks)))
+    group: list[db.ReportRow] = []
     for report in session.scalars(rfilter.where(query).execution_options(yield_per=200)):
         if group and (group[0].body_id, group[0].report_year) != (report.body_id, report.report_year):
             yield panel_row(session.get(db.Body, group[0].body_id), group)

@@ -27,18 +27,18 @@ def run_failures(run_id: int, database_url: str | None = None) -> list[db.Failur
         return list(session.scalars(select(db.Failure).where(db.Failure.run_id == run_id).order_by(db.Failure.id)))
 
 
-def stored_reports(database_url: str | None = None) -> list[db.Report]:
+def stored_reports(database_url: str | None = None) -> list[db.ReportRow]:
     with _session(database_url) as session:
         return list(session.scalars(
-            select(db.Report).options(selectinload(db.Report.stats), selectinload(db.Report.urls),
-                                      selectinload(db.Report.checks), selectinload(db.Report.attachments))
-            .order_by(db.Report.report_year.desc(), db.Report.id)))
+            select(db.ReportRow).options(selectinload(db.ReportRow.stats), selectinload(db.ReportRow.urls),
+                                      selectinload(db.ReportRow.checks), selectinload(db.ReportRow.attachments))
+            .order_by(db.ReportRow.report_year.desc(), db.ReportRow.id)))
 
 
-def verified_portals(database_url: str | None = None) -> dict[str, db.Portal]:
+def verified_portals(database_url: str | None = None) -> dict[str, db.PortalRow]:
     """Registry portals a crawl has reached successfully (id → what the crawl learnt)."""
     with _session(database_url) as session:
-        return {p.id: p for p in session.scalars(select(db.Portal).where(db.Portal.verified.is_(True)))}
+        return {p.id: p for p in session.scalars(select(db.PortalRow).where(db.PortalRow.verified.is_(True)))}
 
 
 @dataclass(frozen=True)
@@ -62,18 +62,18 @@ class BodyYears:
 
 def body_years(session, province: str | None = None) -> list[BodyYears]:
     """Every body (of `province`: its region's province starts with it), by province, region and name."""
-    latest = session.scalar(select(func.max(db.Report.report_year)))
+    latest = session.scalar(select(func.max(db.ReportRow.report_year)))
     years: dict[int, set[int]] = defaultdict(set)
-    for body_id, year in session.execute(select(db.Report.body_id, db.Report.report_year).distinct()
-                                         .where(db.Report.body_id.is_not(None), db.Report.report_year.is_not(None))):
+    for body_id, year in session.execute(select(db.ReportRow.body_id, db.ReportRow.report_year).distinct()
+                                         .where(db.ReportRow.body_id.is_not(None), db.ReportRow.report_year.is_not(None))):
         years[body_id].add(year)
-    earlier = db.Report.__table__.alias("earlier")
+    earlier = db.ReportRow.__table__.alias("earlier")
     pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for body_id, earlier_year, later_year in session.execute(
-            select(db.Report.body_id, earlier.c.report_year, db.Report.report_year)
-            .join(db.CheckRow, db.CheckRow.report_id == db.Report.id)
+            select(db.ReportRow.body_id, earlier.c.report_year, db.ReportRow.report_year)
+            .join(db.CheckRow, db.CheckRow.report_id == db.ReportRow.id)
             .join(earlier, earlier.c.id == db.CheckRow.other_report_id)
-            .where(db.Report.body_id.is_not(None))):
+            .where(db.ReportRow.body_id.is_not(None))):
         pairs[body_id].append((earlier_year, later_year))
     query = select(db.Body).order_by(db.Body.province, db.Body.division_code, db.Body.canonical_name, db.Body.id)
     if province:
@@ -108,7 +108,7 @@ def report_columns(portal_ids: list[str] | None = None, database_url: str | None
         return list(session.scalars(query))
 
 
-def portal_states(database_url: str | None = None) -> dict[str, db.Portal]:
+def portal_states(database_url: str | None = None) -> dict[str, db.PortalRow]:
     """What the crawler learnt of each portal it reached (id → row)."""
     with _session(database_url) as session:
-        return {p.id: p for p in session.scalars(select(db.Portal))}
+        return {p.id: p for p in session.scalars(select(db.PortalRow))}

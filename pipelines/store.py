@@ -16,10 +16,10 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler import defaults
 from crawler.discovery import ColumnOutcome
 from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
 from pipelines import db
-from crawler import defaults
 
 logger = logging.getLogger(__name__)
 

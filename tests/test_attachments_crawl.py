@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from crawler.demo.columns.attachments import (
-    AttachedFile, docx_from_text, gbk_disposition, pdf_from_text, utf8_disposition)
-from crawler.demo.reports import DemoReport, seed_reports
 from crawler.converters import converter_path
+from crawler.demo.columns.attachments import (
+    AttachedFile,
+    docx_from_text,
+    gbk_disposition,
+    pdf_from_text,
+    utf8_disposition,
+)
+from crawler.demo.reports import DemoReport, seed_reports
 from crawler.extract.report import report_from_text
 from pipelines import db
 from tests.conftest import SEEDS
@@ -34,7 +38,7 @@ def _cells(stats) -> list[tuple]:
                     None if s["value"] is None else float(s["value"])) for s in stats), key=repr)
 
 
-def _row_cells(report: db.Report) -> list[tuple]:
+def _row_cells(report: db.ReportRow) -> list[tuple]:
     return sorted(((s.section, s.group, s.item, s.column, s.unit, s.value) for s in report.stats), key=repr)
 
 
@@ -56,7 +60,7 @@ def test_attachment_only_reports_read_like_their_seeds(run_crawl, session, demo,
     result = _crawl(run_crawl, files_store)
     assert result.returncode == 0, result.log[-3000:]
     session.expire_all()
-    stored = {r.title: r for r in session.scalars(select(db.Report))}
+    stored = {r.title: r for r in session.scalars(select(db.ReportRow))}
     expected_titles = {t for t, kind in KINDS.items() if kind != "doc" or converter_path()}
     assert set(stored) == expected_titles
     if not converter_path():
@@ -126,7 +130,7 @@ def test_hostile_attachments_are_refused_or_recorded_and_the_crawl_goes_on(run_c
     result = _crawl(run_crawl, files_store, REPORTS_ATTACHMENT_MAXSIZE=200_000)
     assert result.returncode == 0, result.log[-3000:]
     session.expire_all()
-    status = {r.title: r.attachments[0] for r in session.scalars(select(db.Report)) if r.title.startswith("测试")}
+    status = {r.title: r.attachments[0] for r in session.scalars(select(db.ReportRow)) if r.title.startswith("测试")}
     by_slug = {slug: status[f"测试{n}街道2020年政府信息公开工作年度报告"]
                for n, slug in enumerate(["oversize", "bomb", "corrupt", "html", "dotdot", "absolute"])}
     assert by_slug["oversize"].status.startswith("refused: over the size limit")
@@ -145,5 +149,5 @@ def test_hostile_attachments_are_refused_or_recorded_and_the_crawl_goes_on(run_c
     assert outside == []
     assert not (tmp_path / "escaped.docx").exists() and not (tmp_path / "absolute.docx").exists()
     # the good reports of the column were stored all the same
-    titles = {r.title for r in session.scalars(select(db.Report))}
+    titles = {r.title for r in session.scalars(select(db.ReportRow))}
     assert "南山区2020年政府信息公开工作年度报告" in titles

@@ -4,8 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract.body import (attachment_links, body_container, body_fragment, collapse_whitespace,
-                                  html_to_text, page_body_container, parse_tree)
+from crawler.extract.body import (
+    attachment_links,
+    body_container,
+    body_fragment,
+    collapse_whitespace,
+    html_to_text,
+    page_body_container,
+    parse_tree,
+)
 from crawler.extract.report import body_hash
 
 REAL = Path(__file__).parent / "fixtures" / "real"
@@ -168,6 +175,7 @@ def test_whitespace_is_what_the_regular_expression_s_matches():
 ])
 def test_page_body_container_is_body_container_on_a_copy(inside):
     import copy
+
     from lxml import etree
     html = (f"<html><body><div class='nav'>导航</div><div id='zoom'><p>报告正文，报告正文，报告正文。</p>{inside}"
             "<table><tr><td>a</td><td>1</td></tr></table></div>后文</body></html>")

@@ -18,26 +18,26 @@ PORTALS = [Portal(id="fj-pingtan", name="平潭综合实验区", province="福�
 def test_the_body_sections_show_the_databases_years_and_year_checks(session, database_url, tmp_path):
     _store_all(session)
     with session.begin():               # one report as a database from before migration 0006 holds it
-        seed = session.scalars(select(db.Report).where(db.Report.portal_id == "seeds").order_by(db.Report.id)).first()
+        seed = session.scalars(select(db.ReportRow).where(db.ReportRow.portal_id == "seeds").order_by(db.ReportRow.id)).first()
         seed.body_id = None
     page = tmp_path / "coverage.html"
     write_report(page, database_url, portals=PORTALS)
     dom = lxml.html.fromstring(page.read_text(encoding="utf-8"))
 
-    assert session.scalar(select(func.count()).select_from(db.Report).where(db.Report.body_id.is_(None))) == 0
-    latest = session.scalar(select(func.max(db.Report.report_year)))
+    assert session.scalar(select(func.count()).select_from(db.ReportRow).where(db.ReportRow.body_id.is_(None))) == 0
+    latest = session.scalar(select(func.max(db.ReportRow.report_year)))
     rows = dom.xpath("//table[@id='table-bodies']//tr[@data-body]")
     assert len(rows) == session.scalar(select(func.count()).select_from(db.Body))
     for row in rows:
-        found = sorted(session.scalars(select(db.Report.report_year).distinct().where(
-            db.Report.body_id == int(row.get("data-body")), db.Report.report_year.is_not(None))))
+        found = sorted(session.scalars(select(db.ReportRow.report_year).distinct().where(
+            db.ReportRow.body_id == int(row.get("data-body")), db.ReportRow.report_year.is_not(None))))
         assert row.get("data-found").split() == [str(y) for y in found]
         missing = [y for y in range(found[0], latest + 1) if y not in found] if found else []
         assert row.get("data-missing").split() == [str(y) for y in missing]
 
     per_body = dict(session.execute(
-        select(db.Report.body_id, func.count()).join(db.CheckRow, db.CheckRow.report_id == db.Report.id)
-        .where(db.CheckRow.other_report_id.is_not(None)).group_by(db.Report.body_id)).all())
+        select(db.ReportRow.body_id, func.count()).join(db.CheckRow, db.CheckRow.report_id == db.ReportRow.id)
+        .where(db.CheckRow.other_report_id.is_not(None)).group_by(db.ReportRow.body_id)).all())
     shown = {int(td.get("data-body")): int(td.get("data-count"))
              for td in dom.xpath("//td[@data-name='body-year-checks']")}
     assert shown == per_body and per_body            # the Pingtan 2023→2024 stock

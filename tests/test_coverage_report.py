@@ -12,8 +12,15 @@ import lxml.html
 import pytest
 from sqlalchemy import func, select
 
-from crawler.coverage import (OUTCOME_ATTACHMENTS, OUTCOME_SENTENCES, OUTCOME_TABLES, OUTCOME_UNPARSED,
-                              UNREGISTERED, coverage_figures, parse_outcome)
+from crawler.coverage import (
+    OUTCOME_ATTACHMENTS,
+    OUTCOME_SENTENCES,
+    OUTCOME_TABLES,
+    OUTCOME_UNPARSED,
+    UNREGISTERED,
+    coverage_figures,
+    parse_outcome,
+)
 from crawler.coverage_page import render_page, write_report
 from crawler.extract.report import report_from_text
 from crawler.registry import Portal
@@ -63,8 +70,8 @@ def _store_runs(session) -> None:
                 session.add_all(db.Failure(run_id=run.id, portal_id="hlj-nanshan", url=f"http://x.invalid/{reason}/{i}",
                                            reason=reason) for i in range(n))
         # copy similarity, as the store computes it for a publisher's consecutive years
-        for report in session.scalars(select(db.Report).where(db.Report.portal_id == "hlj-nanshan",
-                                                              db.Report.report_year.in_((2019, 2020)))):
+        for report in session.scalars(select(db.ReportRow).where(db.ReportRow.portal_id == "hlj-nanshan",
+                                                              db.ReportRow.report_year.in_((2019, 2020)))):
             report.similarity_prev_year = 0.95 if report.report_year == 2020 else 0.4
 
 
@@ -119,18 +126,18 @@ def test_report_renders_in_chromium_and_shows_the_databases_counts(filled, datab
     # the counts shown equal the database's
     session = filled
     province_of = {p.id: p.province for p in PORTALS}
-    assert int(dom.get_element_by_id("total-reports").get("data-count")) == \
-        session.scalar(select(func.count()).select_from(db.Report))
+    assert int(dom.get_element_by_id("total-reports").get("data-count")) ==\
+        session.scalar(select(func.count()).select_from(db.ReportRow))
     per_province_year = Counter()
-    for portal_id, year, n in session.execute(select(db.Report.portal_id, db.Report.report_year, func.count())
-                                              .where(db.Report.report_year.is_not(None))
-                                              .group_by(db.Report.portal_id, db.Report.report_year)):
+    for portal_id, year, n in session.execute(select(db.ReportRow.portal_id, db.ReportRow.report_year, func.count())
+                                              .where(db.ReportRow.report_year.is_not(None))
+                                              .group_by(db.ReportRow.portal_id, db.ReportRow.report_year)):
         per_province_year[(province_of.get(portal_id, UNREGISTERED), str(year))] += n
     shown = {(c.get("data-province"), c.get("data-year")): int(c.get("data-count"))
              for c in dom.xpath("//td[@data-name='province-year']") if c.get("data-count") != "0"}
     assert shown == dict(per_province_year)
-    assert int(dom.get_element_by_id("reports-without-year").get("data-count")) == \
-        session.scalar(select(func.count()).select_from(db.Report).where(db.Report.report_year.is_(None)))
+    assert int(dom.get_element_by_id("reports-without-year").get("data-count")) ==\
+        session.scalar(select(func.count()).select_from(db.ReportRow).where(db.ReportRow.report_year.is_(None)))
 
     assert _data_counts(dom, "check-rows", "rule") == dict(
         session.execute(select(db.CheckRow.rule, func.count()).group_by(db.CheckRow.rule)).all())
@@ -138,27 +145,27 @@ def test_report_renders_in_chromium_and_shows_the_databases_counts(filled, datab
     assert _data_counts(dom, "failures", "run") == {str(run_id): failures.get(run_id, 0)
                                                     for run_id in session.scalars(select(db.Run.id))}
     assert int(dom.get_element_by_id("similarity-reports").get("data-count")) == session.scalar(
-        select(func.count()).select_from(db.Report).where(db.Report.similarity_prev_year.is_not(None)))
+        select(func.count()).select_from(db.ReportRow).where(db.ReportRow.similarity_prev_year.is_not(None)))
 
     with_table = session.scalar(select(func.count(db.Stat.report_id.distinct()))
                                 .where(func.coalesce(db.Stat.group, "") != "正文"))
     with_stats = session.scalar(select(func.count(db.Stat.report_id.distinct())))
     with_attachments = select(db.AttachmentRow.report_id)
-    attachment_only = session.scalar(select(func.count()).select_from(db.Report).where(
-        ~db.Report.stats.any(), db.Report.id.in_(with_attachments)))
-    unparsed = session.scalar(select(func.count()).select_from(db.Report).where(
-        ~db.Report.stats.any(), db.Report.id.not_in(with_attachments)))
+    attachment_only = session.scalar(select(func.count()).select_from(db.ReportRow).where(
+        ~db.ReportRow.stats.any(), db.ReportRow.id.in_(with_attachments)))
+    unparsed = session.scalar(select(func.count()).select_from(db.ReportRow).where(
+        ~db.ReportRow.stats.any(), db.ReportRow.id.not_in(with_attachments)))
     assert _data_counts(dom, "outcome", "outcome") == {
         OUTCOME_TABLES: with_table, OUTCOME_SENTENCES: with_stats - with_table,
         OUTCOME_ATTACHMENTS: attachment_only, OUTCOME_UNPARSED: unparsed}
 
     # per portal: the years found and missing within the database's span of report years
-    years = [y for y in session.scalars(select(db.Report.report_year).distinct()) if y is not None]
+    years = [y for y in session.scalars(select(db.ReportRow.report_year).distinct()) if y is not None]
     span = range(min(years), max(years) + 1)
     for portal in PORTALS:
         row = dom.xpath(f"//tr[@data-portal='{portal.id}']")[0]
-        found = set(session.scalars(select(db.Report.report_year).where(db.Report.portal_id == portal.id,
-                                                                        db.Report.report_year.is_not(None))))
+        found = set(session.scalars(select(db.ReportRow.report_year).where(db.ReportRow.portal_id == portal.id,
+                                                                        db.ReportRow.report_year.is_not(None))))
         assert row.get("data-found").split() == [str(y) for y in sorted(found)]
         assert row.get("data-missing").split() == [str(y) for y in span if y not in found]
 
@@ -175,7 +182,7 @@ def test_figures_of_the_stored_reports(filled):
     assert (empty.reports, empty.missing) == (0, (2017, 2018, 2019, 2020))
     assert coverage.outcomes == {OUTCOME_TABLES: 4, OUTCOME_SENTENCES: 1, OUTCOME_ATTACHMENTS: 1,
                                  OUTCOME_UNPARSED: 1}
-    assert [(r.id, r.failures, r.failure_reasons) for r in coverage.runs] == \
+    assert [(r.id, r.failures, r.failure_reasons) for r in coverage.runs] ==\
         [(2, 0, ()), (1, 3, (("HTTP 404", 2), ("no title", 1)))]
     assert sorted(coverage.similarities) == [0.4, 0.95]
 
@@ -200,7 +207,7 @@ def test_a_reports_own_region_wins_over_its_portals(filled):
     """Seed 004 (同江市) was crawled from no registered portal: its region read from the report
     (黑龙江省) places it, not the unregistered bucket."""
     with filled.begin():
-        tongjiang = filled.scalars(select(db.Report).where(db.Report.portal_id.is_(None))).one()
+        tongjiang = filled.scalars(select(db.ReportRow).where(db.ReportRow.portal_id.is_(None))).one()
         tongjiang.province = "黑龙江省"
     coverage = coverage_figures(filled, PORTALS)
     assert coverage.provinces == ["福建省", "黑龙江省"]
@@ -220,7 +227,7 @@ def test_the_page_stays_readable_over_the_whole_registry(session, database_url, 
                                   "report_year": year, "body_text": url, "body_hash": url, "stats": [],
                                   "checks": [], "attachments": []})
     with session.begin():
-        session.add(db.Portal(id="230100", verified=False, needs_discovery=True, last_crawl_at=datetime(2026, 11, 30),
+        session.add(db.PortalRow(id="230100", verified=False, needs_discovery=True, last_crawl_at=datetime(2026, 11, 30),
                               last_outcome="no 年报 column found within 80 requests"))
     page = tmp_path / "coverage.html"
     write_report(page, database_url, portals=registry)

@@ -37,7 +37,7 @@ class Crawled:
         self.result = result
         engine = db.make_engine(database_url)
         with db.session_factory(engine)() as session:
-            self.reports = {r.title: r for r in session.scalars(select(db.Report))}
+            self.reports = {r.title: r for r in session.scalars(select(db.ReportRow))}
             self.failures = [(f.portal_id, f.url, f.reason) for f in session.scalars(select(db.Failure))]
         engine.dispose()
 
@@ -158,7 +158,9 @@ def test_a_crawl_that_renders_nothing_starts_no_browser(crawls):
 def test_reports_browser_0_switches_rendering_off(crawls):
     _, results = crawls
     crawled = results["switched_off"]
-    _ok(crawled)
+    # nothing stored and a failure recorded: the crawl says so in one line and exits 1
+    assert crawled.result.returncode == 1 and "Traceback" not in crawled.result.log
+    assert crawled.result.log.strip().splitlines()[-1].startswith("crawl failed: 0 reports stored")
     assert crawled.reports == {}
     assert [reason for _, _, reason in crawled.failures] == ["portal demo-jsapp: its listing yielded no report link"]
     assert "Starting download handler" not in crawled.result.log        # scrapy-playwright not even loaded

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.db
 DEMO_REPORTS = {r.title: r for r in seed_reports()}
 
 
-def _reports(session) -> dict[str, db.Report]:
+def _reports(session) -> dict[str, db.ReportRow]:
     session.expire_all()
-    return {r.title: r for r in session.scalars(select(db.Report))}
+    return {r.title: r for r in session.scalars(select(db.ReportRow))}
 
 
 def _count(session, model) -> int:
@@ -88,11 +88,11 @@ def test_stats_from_the_html_pages_equal_those_of_the_seed_texts(run_crawl, sess
 
 def test_second_crawl_adds_no_row(run_crawl, session):
     assert run_crawl().returncode == 0
-    counts = {m.__name__: _count(session, m) for m in (db.Report, db.ReportUrl, db.ReportVersion, db.Stat, db.CheckRow)}
+    counts = {m.__name__: _count(session, m) for m in (db.ReportRow, db.ReportUrl, db.ReportVersion, db.Stat, db.CheckRow)}
     second = run_crawl()
     assert second.returncode == 0
     session.expire_all()
-    assert {m.__name__: _count(session, m) for m in (db.Report, db.ReportUrl, db.ReportVersion, db.Stat, db.CheckRow)} == counts
+    assert {m.__name__: _count(session, m) for m in (db.ReportRow, db.ReportUrl, db.ReportVersion, db.Stat, db.CheckRow)} == counts
     assert counts["Report"] == 5 and counts["ReportUrl"] == 6
     runs = session.scalars(select(db.Run).order_by(db.Run.id)).all()
     assert [(r.new_reports, r.duplicates, r.failures, r.finish_reason) for r in runs] == [
@@ -112,20 +112,21 @@ def test_since_until_keep_only_reports_of_those_years(run_crawl, session):
 def test_missing_listing_is_a_failure_row_naming_the_portal(run_crawl, session, demo):
     demo.site.remove("/xxgk/zfxxgknb/index.html")
     result = run_crawl()
-    assert result.returncode == 0
+    assert result.returncode == 1          # nothing stored and failures recorded: cron must notice
+    assert result.log.strip().splitlines()[-1].startswith("crawl failed: 0 reports stored, ")
     failures = session.scalars(select(db.Failure)).all()
     assert any(f.status == 404 and f.url.endswith("/xxgk/zfxxgknb/index.html") for f in failures)
     assert any("demo-nanshan" in f.reason and "no report link" in f.reason for f in failures)
     run = session.scalars(select(db.Run)).one()
     assert run.failures == len(failures) >= 2
-    assert _count(session, db.Report) == 0
+    assert _count(session, db.ReportRow) == 0
 
 
 def test_unsupported_portal_is_a_failure_row_without_a_request(run_crawl, session):
     result = run_crawl({"portal": "demo-unsupported"})
-    assert result.returncode == 0
+    assert result.returncode == 1          # nothing stored, a failure recorded
     assert result.stats.get("downloader/request_count", 0) == 0
     (failure,) = session.scalars(select(db.Failure)).all()
     assert failure.portal_id == "demo-unsupported" and "not supported: JavaScript-only" in failure.reason
-    row = session.get(db.Portal, "demo-unsupported")
+    row = session.get(db.PortalRow, "demo-unsupported")
     assert row is not None and not row.verified and "not supported" in row.last_outcome   # never marked verified

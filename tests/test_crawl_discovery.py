@@ -40,7 +40,7 @@ def test_every_column_and_report_is_found_from_the_home_pages_and_no_distractor_
     assert {c.family for c in found.values()} == {"trs", "hanweb"}       # the jpage column claiming 0 rows
     assert all(c.active and c.found_via and c.reports_seen > 0 for c in found.values())
 
-    titles = sorted(r.title for r in session.scalars(select(db.Report)))
+    titles = sorted(r.title for r in session.scalars(select(db.ReportRow)))
     assert titles == sorted([r.title for r in seed_reports()] + [r.title for r in home_reports])
     assert not [t for t in titles if DISTRACTOR.search(t)]
     assert session.scalars(select(db.Failure)).all() == []
@@ -49,7 +49,7 @@ def test_every_column_and_report_is_found_from_the_home_pages_and_no_distractor_
     assert result.stats["reports/discovery/requests"] <= 2 * 80
     assert "/site/nanshan/zwgk/zfgzbg/t20210115_1.html" not in demo.site.hits     # a 政府工作报告 page
     assert "/site/nanshan/zfxxgk/qynb/index.html" not in demo.site.hits            # the 企业年报 column
-    portal = session.get(db.Portal, "demo-home-nanshan")
+    portal = session.get(db.PortalRow, "demo-home-nanshan")
     assert portal.discovered_at and not portal.needs_discovery
     assert portal.last_outcome == "9 report link(s) in 4 column(s)"
 
@@ -58,7 +58,7 @@ def test_a_remembered_column_that_answers_404_is_rediscovered_by_the_next_run(ru
     assert run_crawl({"portal": "demo-home-nanshan"}).returncode == 0
     moved = f"{demo.base_url}{NANSHAN}bm/jyj/nb/index.html"
     assert columns(session)[moved].active
-    reports_before = len(session.scalars(select(db.Report)).all())
+    reports_before = len(session.scalars(select(db.ReportRow)).all())
 
     # nightly: the remembered columns are crawled, no discovery; the education bureau's has moved
     demo.homes.move_department_column("jyj", "ndbg")
@@ -67,7 +67,7 @@ def test_a_remembered_column_that_answers_404_is_rediscovered_by_the_next_run(ru
     column = columns(session)[moved]
     assert not column.active and column.last_error == "HTTP 404"
     session.expire_all()
-    assert session.get(db.Portal, "demo-home-nanshan").needs_discovery
+    assert session.get(db.PortalRow, "demo-home-nanshan").needs_discovery
     reasons = [f.reason for f in session.scalars(select(db.Failure).where(db.Failure.url == moved))]
     assert any("will be rediscovered on the next run" in r for r in reasons), reasons
 
@@ -78,9 +78,9 @@ def test_a_remembered_column_that_answers_404_is_rediscovered_by_the_next_run(ru
     found = columns(session)
     assert found[new_url].active and found[new_url].department == "区教育局" and not found[moved].active
     urls = {u.url for u in session.scalars(select(db.ReportUrl))}
-    assert {u for u in urls if "/bm/jyj/ndbg/" in u} and len(session.scalars(select(db.Report)).all()) == reports_before
+    assert {u for u in urls if "/bm/jyj/ndbg/" in u} and len(session.scalars(select(db.ReportRow)).all()) == reports_before
     session.expire_all()
-    assert not session.get(db.Portal, "demo-home-nanshan").needs_discovery
+    assert not session.get(db.PortalRow, "demo-home-nanshan").needs_discovery
 
 
 def test_rediscover_forces_a_walk_over_remembered_columns(run_crawl, session, demo):
@@ -102,8 +102,8 @@ def test_sites_discovery_cannot_read_leave_failure_rows_naming_the_cause(run_cra
                                   f"{demo.base_url.replace('127.0.0.1', 'localhost')}/site/nanshan/index.html")
     assert len(reasons) == 4
     # the crawl went on with the other portal
-    assert len(session.scalars(select(db.Report)).all()) == len(seed_reports())
-    outcomes = {p.id: p.last_outcome for p in session.scalars(select(db.Portal))}
+    assert len(session.scalars(select(db.ReportRow)).all()) == len(seed_reports())
+    outcomes = {p.id: p.last_outcome for p in session.scalars(select(db.PortalRow))}
     assert outcomes[f"site:{demo.base_url.split('://')[1]}/site/locked"].startswith("home page: login wall")
 
 
@@ -120,7 +120,7 @@ def test_discover_prints_and_remembers_columns_and_fetches_no_report(database_ur
     printed = [line.split("\t") for line in done.stdout.splitlines()]
     assert sorted(row[4] for row in printed) == sorted(demo.base_url + p for p in department_columns_expected())
     assert "4 column(s) found" in done.stderr
-    assert session.scalars(select(db.Report)).all() == []
+    assert session.scalars(select(db.ReportRow)).all() == []
     assert not [path for path in demo.site.hits if re.search(r"/t20\d{6}_\d+\.html$", path)]   # no report page
 
     listed = _command(database_url, demo.base_url, "columns", "--portal", "demo-home-nanshan")

@@ -48,7 +48,7 @@ class Crawled:
         engine = db.make_engine(database_url)
         with db.session_factory(engine)() as session:
             self.reports = {r.title: (r.url, r.index_no, r.publisher, r.published_on, r.report_year)
-                            for r in session.scalars(select(db.Report))}
+                            for r in session.scalars(select(db.ReportRow))}
             self.failures = [(f.url, f.reason) for f in session.scalars(select(db.Failure))]
         engine.dispose()
 
@@ -145,7 +145,7 @@ class CrawledRows(Crawled):
         with db.session_factory(engine)() as session:
             self.rows = {r.title: (r.portal_id, r.url, r.index_no, r.publisher, r.published_on, r.topic,
                                    r.report_year, sorted(u.url for u in r.urls))
-                         for r in session.scalars(select(db.Report))}
+                         for r in session.scalars(select(db.ReportRow))}
         engine.dispose()
 
 

@@ -36,8 +36,9 @@ def test_settings_take_their_values_from_defaults():
 
 
 def test_document_limits_and_the_attachments_pipeline_share_the_size_limit():
+    import inspect
+
     from crawler.extract.documents import DocumentLimits
     from pipelines.attachments import AttachmentsPipeline
-    import inspect
     assert DocumentLimits().max_bytes == defaults.ATTACHMENT_MAXSIZE
     assert inspect.signature(AttachmentsPipeline.__init__).parameters["maxsize"].default == defaults.ATTACHMENT_MAXSIZE

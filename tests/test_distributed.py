@@ -66,8 +66,8 @@ def _stored(database_url: str) -> tuple[int, int, int]:
     from pipelines import db
     engine = db.make_engine(database_url)
     with db.session_factory(engine)() as session:
-        counts = (session.scalar(select(func.count()).select_from(db.Report)),
-                  session.scalar(select(func.count(func.distinct(db.Report.url)))),
+        counts = (session.scalar(select(func.count()).select_from(db.ReportRow)),
+                  session.scalar(select(func.count(func.distinct(db.ReportRow.url)))),
                   session.scalar(select(func.count()).select_from(db.ReportUrl)))
     engine.dispose()
     return counts

@@ -9,18 +9,23 @@ import subprocess
 import sys
 import zipfile
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
-from crawler.demo.columns.attachments import (
-    docx_from_text, gbk_disposition, pdf_from_text, utf8_disposition, xlsx_from_text)
 from crawler.converters import convert_with_soffice, converter_path, legacy_converter
+from crawler.demo.columns.attachments import (
+    docx_from_text,
+    gbk_disposition,
+    pdf_from_text,
+    utf8_disposition,
+    xlsx_from_text,
+)
 from crawler.extract import documents
 from crawler.extract.document_report import DocumentUnreadable, is_pointer_only, join_documents, report_from_document
 from crawler.extract.documents import DocumentLimits, read_document, sniff_kind
-from crawler.parse_target import parse_path_or_url
 from crawler.extract.report import report_from_html, report_from_text
+from crawler.parse_target import parse_path_or_url
 from pipelines.attachments import filename_from_content_disposition, on_domains, safe_file_name, stored_path
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
@@ -38,7 +43,7 @@ def _seed(name: str) -> str:
 _BUILDERS = {"docx": docx_from_text, "pdf": pdf_from_text, "xlsx": xlsx_from_text}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _built(kind: str, seed: str) -> bytes:
     """A document of this kind built from the seed's text (tables as real tables), built once."""
     return _BUILDERS[kind](_seed(seed))
@@ -96,7 +101,7 @@ def test_parse_command_prints_the_report_of_a_docx(seed_001_files):
 
 def test_parse_refuses_an_html_page_named_pdf(tmp_path):
     fake = tmp_path / "report.pdf"
-    fake.write_bytes("<html><head><title>404</title></head><body>页面不存在</body></html>".encode("utf-8"))
+    fake.write_bytes("<html><head><title>404</title></head><body>页面不存在</body></html>".encode())
     with pytest.raises(DocumentUnreadable, match="refused: an HTML page"):
         parse_path_or_url(str(fake))
 
@@ -182,9 +187,9 @@ def test_doc_is_read_through_the_converter_handed_in():
 
 
 def test_scanned_pdf_is_recorded_as_scanned_not_empty():
+    from PIL import Image
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-    from PIL import Image
 
     picture = io.BytesIO()
     Image.new("L", (200, 100), 255).save(picture, "PNG")

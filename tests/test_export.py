@@ -10,9 +10,17 @@ from sqlalchemy import func, select
 from crawler.extract.report import report_from_text
 from crawler.registry import Portal
 from pipelines import db
+from pipelines.export import (
+    FORMAT_2019,
+    FORMAT_PRE2019,
+    WIDE_LEADING_FIELDS,
+    export,
+    stat_format,
+    stats_path,
+    wide_key,
+    wide_path,
+)
 from tests.conftest import store
-from pipelines.export import (FORMAT_2019, FORMAT_PRE2019, WIDE_LEADING_FIELDS, export, stat_format, stats_path,
-                              wide_key, wide_path)
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -82,13 +90,13 @@ def test_since_until_filter_on_report_year(stored, session, database_url, tmp_pa
     out = tmp_path / "y.jsonl"
     written = export("jsonl", str(out), database_url, since=2018, until=2018, portals=PORTALS)
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    in_db = session.scalar(select(func.count()).select_from(db.Report).where(db.Report.report_year == 2018))
+    in_db = session.scalar(select(func.count()).select_from(db.ReportRow).where(db.ReportRow.report_year == 2018))
     assert written == [(str(out), in_db)]
     assert {r["report_year"] for r in lines} == {2018}
     assert len(lines) == in_db == sum(1 for f in stored.values() if f["report_year"] == 2018)
 
     export("jsonl", str(out), database_url, since=2019, portals=PORTALS)
-    assert [json.loads(line)["title"] for line in out.read_text(encoding="utf-8").splitlines()] == \
+    assert [json.loads(line)["title"] for line in out.read_text(encoding="utf-8").splitlines()] ==\
         ["南山区2020年政府信息公开工作年度报告"]
 
 
@@ -156,7 +164,7 @@ def test_stat_format_and_wide_key():
     # the year's figure of a pre-2019 table is one column whatever its header says
     assert {wide_key(FORMAT_PRE2019, "依申请公开情况", None, "(一)收到申请数", c)
             for c in (None, "统计数", "2012年度", " 2013 年 ")} == {"依申请公开情况 | （一）收到申请数 | 统计数"}
-    assert wide_key(FORMAT_PRE2019, "依申请公开情况", None, "（一）收到申请数", "历年累计") == \
+    assert wide_key(FORMAT_PRE2019, "依申请公开情况", None, "（一）收到申请数", "历年累计") ==\
         "依申请公开情况 | （一）收到申请数 | 历年累计"
     assert wide_key(FORMAT_2019, "复议诉讼", None, "行政诉讼/复议后起诉", "总计") == "复议诉讼 | 行政诉讼/复议后起诉 | 总计"
 

@@ -64,8 +64,8 @@ def test_the_column_is_the_option_then_the_url_then_a_list_url_in_the_page():
                            "https://www.nfra.gov.cn/cn/view/pages/zhengwuxinxi/zhengfuxinxi.html?signIndex=3")
     assert NfraFamily().item_id(column) is None and list(NfraFamily().next_requests(column)) == []
     shell = HtmlResponse(url=column.url, encoding="utf-8", body=(
-        '<div ng-app="myApp"><div ng-data="https://www.nfra.gov.cn/cn/static/data/DocInfo/'
-        'SelectDocByItemIdAndChild/data_itemId=4175,pageIndex=1,pageSize=18.json"></div></div>').encode())
+        b'<div ng-app="myApp"><div ng-data="https://www.nfra.gov.cn/cn/static/data/DocInfo/'
+        b'SelectDocByItemIdAndChild/data_itemId=4175,pageIndex=1,pageSize=18.json"></div></div>'))
     assert [r.url for r in NfraFamily().next_requests(shell)] == [API_PAGE_1]
 
 

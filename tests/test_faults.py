@@ -27,7 +27,7 @@ def fault_crawl(tmp_path_factory):
                        FAULT_SETTINGS, tmp, timeout=240)
     engine = db.make_engine(url)
     with db.session_factory(engine)() as session:
-        reports = {r.title: r for r in session.scalars(select(db.Report))}
+        reports = {r.title: r for r in session.scalars(select(db.ReportRow))}
         for r in reports.values():
             r.stats, r.urls  # load before the session closes
         failures = session.scalars(select(db.Failure)).all()

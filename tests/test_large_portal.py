@@ -7,8 +7,7 @@ import tracemalloc
 import pytest
 from scrapy.http import HtmlResponse, Request
 
-from crawler.demo.columns.large import (MAX_REPORTS, LargePortalSet, LargeSite, figure_factor, place_name,
-                                        scale_figures)
+from crawler.demo.columns.large import MAX_REPORTS, LargePortalSet, LargeSite, figure_factor, place_name, scale_figures
 from crawler.demo.reports import seed_reports
 from crawler.extract.encoding import decode_html
 from crawler.extract.report import report_from_html

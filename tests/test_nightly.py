@@ -16,9 +16,9 @@ pytestmark = pytest.mark.db
 SEEDS = {r.slug: r for r in seed_reports()}
 
 
-def _by_title(session) -> dict[str, db.Report]:
+def _by_title(session) -> dict[str, db.ReportRow]:
     session.expire_all()
-    return {r.title: r for r in session.scalars(select(db.Report))}
+    return {r.title: r for r in session.scalars(select(db.ReportRow))}
 
 
 def _change_the_portal(demo) -> dict:
@@ -125,7 +125,9 @@ def test_listing_markup_change_is_a_failure_naming_the_portal(run_crawl, session
         page = demo.site.routes[path](None).body.decode("utf-8").replace(".html\"", ".jsp\"")
         from crawler.demo.site import html_response
         demo.site.add(path, html_response(page))
-    assert run_crawl().returncode == 0
+    broken = run_crawl()
+    assert broken.returncode == 1          # nothing stored and a failure recorded: cron notices
+    assert broken.log.strip().splitlines()[-1].startswith("crawl failed: 0 reports stored")
     run = session.scalars(select(db.Run).order_by(db.Run.id.desc())).first()
     failures = session.scalars(select(db.Failure).where(db.Failure.run_id == run.id)).all()
     assert [f.portal_id for f in failures] == ["demo-nanshan"]
@@ -178,7 +180,7 @@ def test_a_hanweb_column_page_with_stale_rows_is_asked_past_them_every_night(run
     nightly = run_crawl({"portal": "demo-hanweb"})
     assert nightly.returncode == 0
     assert nightly.stats.get("reports/stored/new") == 1
-    titles = {r.title for r in session.scalars(select(db.Report))}
+    titles = {r.title for r in session.scalars(select(db.ReportRow))}
     assert "南山区2021年政府信息公开工作年度报告" in titles
 
 

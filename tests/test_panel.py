@@ -90,8 +90,8 @@ def panel(session, database_url, tmp_path):
     _store_all(session)
     out = tmp_path / "panel.csv"
     body_years = session.execute(select(func.count()).select_from(
-        select(db.Report.body_id, db.Report.report_year).distinct().where(
-            db.Report.body_id.is_not(None), db.Report.report_year.is_not(None)).subquery())).scalar()
+        select(db.ReportRow.body_id, db.ReportRow.report_year).distinct().where(
+            db.ReportRow.body_id.is_not(None), db.ReportRow.report_year.is_not(None)).subquery())).scalar()
     session.rollback()
     assert export_panel("csv", str(out), database_url) == [(str(out), body_years)]
     with open(out, encoding="utf-8") as f:

@@ -37,6 +37,7 @@ def test_the_record_read_is_cpcas_public_answer(text):
     """region.py reads cpca's per-text record without its DataFrame wrapper (for speed): the
     record must stay what the public `cpca.transform` answers, on this pinned cpca."""
     import math
+
     import cpca
 
     from crawler.registry.region import _cpca

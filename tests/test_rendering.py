@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.async_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, TextResponse
@@ -14,8 +15,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.demo.portal import DemoPortal
 from crawler.demo.site import DemoRequest
-from crawler.rendering import HANDLER, BrowserAddon, BrowserError, RenderingMiddleware, js_shell_reason
 from crawler.registry import Portal
+from crawler.rendering import HANDLER, BrowserAddon, BrowserError, RenderingMiddleware, js_shell_reason
 from tests.conftest import REAL
 
 BASE = "http://127.0.0.1:8765"

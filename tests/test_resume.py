@@ -43,7 +43,7 @@ def _counts(url) -> tuple[int, int, int]:
     engine = db.make_engine(url)
     try:
         with db.session_factory(engine)() as s:
-            return (s.scalar(select(func.count()).select_from(db.Report)),
+            return (s.scalar(select(func.count()).select_from(db.ReportRow)),
                     s.scalar(select(func.count()).select_from(db.ReportUrl)),
                     s.scalar(select(func.count(func.distinct(db.ReportUrl.url)))))
     except Exception:      # the schema is not there yet

@@ -231,7 +231,7 @@ def test_scrapyd_deploy_then_schedule_crawls_the_demo_portal_into_the_database(
 
     engine = db.make_engine(database_url)
     with db.session_factory(engine)() as session:
-        stored = {r.title: r for r in session.scalars(select(db.Report))}
+        stored = {r.title: r for r in session.scalars(select(db.ReportRow))}
     engine.dispose()
     assert sorted(stored) == sorted(page.title for page in seed_reports())
     assert {r.portal_id for r in stored.values()} == {"demo-nanshan"}

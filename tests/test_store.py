@@ -30,7 +30,7 @@ def test_a_failing_report_rolls_back_alone(session):
     with pytest.raises(ValueError):
         store(session, bad, b"<p>3</p>")
     session.rollback()
-    assert _count(session, db.Report) == 1 and _count(session, db.ReportUrl) == 1
+    assert _count(session, db.ReportRow) == 1 and _count(session, db.ReportUrl) == 1
     assert _count(session, db.Stat) == 198 and _count(session, db.ReportVersion) == 1
     session.rollback()                                   # end the read transaction of the counts
     # and the store goes on afterwards
@@ -54,4 +54,4 @@ def test_the_store_turns_a_store_error_into_a_failure_row(session, database_url)
     (failure,) = session.scalars(select(db.Failure)).all()
     assert failure.url == "http://a/3.html" and failure.reason.startswith("store error")
     assert failure.exception == "ValueError" and failure.run_id == pipeline.run_id
-    assert [r.url for r in session.scalars(select(db.Report))] == ["http://a/1.html"]
+    assert [r.url for r in session.scalars(select(db.ReportRow))] == ["http://a/1.html"]

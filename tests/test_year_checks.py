@@ -3,7 +3,7 @@ the reporting bodies the store links reports to."""
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ PINGTAN = {"portal_id": "fj-pingtan", "province": "福建省", "prefecture": "�
            "division_code": "350100"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parsed(year: int) -> dict:
     return report_from_html((REAL / PAGES[year]).read_text(encoding="utf-8"), f"https://www.pingtan.gov.cn/{year}.htm")
 
@@ -42,7 +42,7 @@ def test_the_2024_stock_of_normative_documents_does_not_follow_from_2023():
     printed = _cell(later, "行政规范性文件", "现行有效")["value"]
     assert (stock, issued, repealed, printed) == (470, 62, 33, 440)        # SOURCES.md, read by eye
     found = check_years(earlier, later, "the 2023 report")
-    assert [(c["rule"], c["expected"], c["found"]) for c in found] == \
+    assert [(c["rule"], c["expected"], c["found"]) for c in found] ==\
         [("year.normative_stock", stock + issued - repealed, printed)]
     assert "the 2023 report" in found[0]["message"] and "行政规范性文件" in found[0]["message"]
 
@@ -59,7 +59,7 @@ def test_a_carried_over_request_that_was_lost_is_flagged_per_column():
     _cell(earlier, "结转下年度继续办理", "自然人")["value"] = 3
     _cell(earlier, "结转下年度继续办理", "总计")["value"] = 3
     found = [c for c in check_years(earlier, later, "2023") if c["rule"] == "year.carry_over"]
-    assert sorted((c["message"].split(":")[0], c["expected"], c["found"]) for c in found) == \
+    assert sorted((c["message"].split(":")[0], c["expected"], c["found"]) for c in found) ==\
         [("总计", 3, 0), ("自然人", 3, 0)]
 
 
@@ -75,7 +75,7 @@ def test_nothing_is_checked_across_the_format_change():
 
 def _year_checks(session) -> list[tuple]:
     """(later year, earlier year, rule, expected, found) of every stored year check."""
-    later, earlier = db.Report.__table__.alias(), db.Report.__table__.alias()
+    later, earlier = db.ReportRow.__table__.alias(), db.ReportRow.__table__.alias()
     rows = session.execute(select(later.c.report_year, earlier.c.report_year, db.CheckRow.rule,
                                   db.CheckRow.expected, db.CheckRow.found)
                            .join(later, later.c.id == db.CheckRow.report_id)
@@ -91,10 +91,10 @@ def test_stored_in_any_order_the_pair_gives_the_same_checks(session, order):
     for year in order:
         assert store(session, _fields(year)) == "new"
     assert _year_checks(session) == [(2024, 2023, "year.normative_stock", 499, 440)]
-    bodies = session.execute(select(db.Report.report_year, db.Report.body_id)).all()
+    bodies = session.execute(select(db.ReportRow.report_year, db.ReportRow.body_id)).all()
     assert len({body for _year, body in bodies}) == 1
     check = session.scalars(select(db.CheckRow).where(db.CheckRow.other_report_id.is_not(None))).one()
-    earlier = session.get(db.Report, check.other_report_id)
+    earlier = session.get(db.ReportRow, check.other_report_id)
     assert earlier.report_year == 2023 and f"#{earlier.id}" in check.message
 
 
@@ -131,7 +131,7 @@ def test_the_store_links_aliases_to_one_body_and_counties_to_two(session):
                   "publisher": publisher, "signed_by": None, "body_hash": f"h{n}",
                   "report_year": 2020 if "2020" in title else 2021}
         store(session, fields)
-    body_of = dict(session.execute(select(db.Report.publisher, db.Report.body_id)).all())
+    body_of = dict(session.execute(select(db.ReportRow.publisher, db.ReportRow.body_id)).all())
     assert body_of["市府办"] == body_of["莆田市人民政府办公室"]
     assert body_of["仙游县教育局"] != body_of["涵江区教育局"]
     assert session.scalar(select(func.count()).select_from(db.Body)) == 3
@@ -143,7 +143,7 @@ def test_reports_stored_before_bodies_existed_are_linked_later(session):
     store(session, _fields(2024))
     with session.begin():                          # as migration 0006 leaves an existing database
         session.execute(db.CheckRow.__table__.delete().where(db.CheckRow.other_report_id.is_not(None)))
-        session.execute(db.Report.__table__.update().values(body_id=None))
+        session.execute(db.ReportRow.__table__.update().values(body_id=None))
     assert _year_checks(session) == []
     assert db.link_reports(session) == 2
     assert _year_checks(session) == [(2024, 2023, "year.normative_stock", 499, 440)]
@@ -172,11 +172,11 @@ def test_migration_0006_upgrades_a_database_that_holds_reports(database_url):
                           "'莆田市审计局', '福建省', '莆田市', '350300', '2021-01-01', '2021-01-01')"))
     command.upgrade(cfg, "head")
     with db.session_factory(engine)() as session:
-        assert session.scalar(select(db.Report.body_id)) is None
+        assert session.scalar(select(db.ReportRow.body_id)) is None
         session.rollback()
         assert db.link_reports(session) == 1
         body = session.scalars(select(db.Body)).one()
-        assert (body.name, body.canonical_name, body.division_code, body.kind) == \
+        assert (body.name, body.canonical_name, body.division_code, body.kind) ==\
             ("莆田市审计局", "审计局", "350300", "department")
     command.downgrade(cfg, "0005")
     command.upgrade(cfg, "head")

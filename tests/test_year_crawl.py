@@ -26,13 +26,13 @@ def _crawl_in_order(demo, tmp_path, first_slug: str) -> list[tuple]:
         demo.years.entries = both
         demo.years.mount()
     engine = db.make_engine(url)
-    later, earlier = db.Report.__table__.alias(), db.Report.__table__.alias()
+    later, earlier = db.ReportRow.__table__.alias(), db.ReportRow.__table__.alias()
     with engine.connect() as conn:
         rows = conn.execute(select(later.c.title, earlier.c.title, db.CheckRow.rule, db.CheckRow.expected,
                                    db.CheckRow.found, db.CheckRow.message)
                             .join(later, later.c.id == db.CheckRow.report_id)
                             .join(earlier, earlier.c.id == db.CheckRow.other_report_id)).all()
-        bodies = conn.execute(select(db.Report.body_id).distinct()).scalars().all()
+        bodies = conn.execute(select(db.ReportRow.body_id).distinct()).scalars().all()
     engine.dispose()
     assert len(bodies) == 1
     return sorted((*r[:5], r[5].split(":")[0]) for r in rows)

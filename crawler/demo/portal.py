@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
 from crawler.demo.columns.generic import PlainListColumn, UnknownMarkupColumn
 from crawler.demo.columns.gkmlpt import GkmlptColumn
+from crawler.demo.columns.hanweb import HanwebColumn, HanwebTwoListsColumn
 from crawler.demo.columns.homes import DemoHomes
 from crawler.demo.columns.identity import IdentityColumn
-from crawler.demo.columns.hanweb import HanwebColumn, HanwebTwoListsColumn
 from crawler.demo.columns.jsapp import JsAppColumn
-from crawler.demo.columns.attachments import ATTACHMENTS_COLUMN, AttachmentsColumn, attachment_reports
 from crawler.demo.columns.trs import Notice, TrsColumn
 from crawler.demo.columns.trs_api import TrsApiColumn
 from crawler.demo.columns.years import YearsColumn

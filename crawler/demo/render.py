@@ -19,8 +19,7 @@ from __future__ import annotations
 from html import escape
 
 from crawler.extract.numbers import is_figure_or_blank
-from crawler.extract.stats import (_ARTICLE, _dedupe, _is_part3, _is_part4, _level,
-                                   _part3_columns)
+from crawler.extract.stats import _ARTICLE, _dedupe, _is_part3, _is_part4, _level, _part3_columns
 from crawler.extract.tables import Table, text_blocks
 
 _APPEAL_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")

@@ -75,7 +75,7 @@ class DemoServer:
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "DemoServer":
+    def start(self) -> DemoServer:
         self.thread.start()
         return self
 
@@ -83,7 +83,7 @@ class DemoServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> "DemoServer":
+    def __enter__(self) -> DemoServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

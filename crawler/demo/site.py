@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from datetime import datetime, timezone
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -41,7 +41,7 @@ class DemoResponse:
 
 Handler = Callable[[DemoRequest], DemoResponse]
 
-FIXED_LAST_MODIFIED = datetime(2024, 1, 1, tzinfo=timezone.utc)
+FIXED_LAST_MODIFIED = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def html_response(text: str, encoding: str = "utf-8", declare_in_header: bool = True,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 import re
-from functools import lru_cache
-from typing import Callable
+from collections.abc import Callable
+from functools import cache
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import lxml.html
@@ -84,13 +84,13 @@ def as_tree(page: str | etree._Element) -> etree._Element:
     return parse_tree(page) if isinstance(page, str) else page
 
 
-@lru_cache(maxsize=None)
+@cache
 def css(selector: str) -> CSSSelector:
     """A compiled CSS selector (compiling one costs more than running it on a page)."""
     return CSSSelector(selector, translator="html")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _search(selector: str) -> Callable[[etree._Element], list]:
     """css(selector), or for an '#id' or '.class' selector an XPath that tests the id or class
     attributes instead of every element: the same elements in the same order (an element has

@@ -3,7 +3,7 @@ the title sits on a page or in a flattened text."""
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 

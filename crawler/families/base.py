@@ -8,8 +8,9 @@ spider routes back to its listing callback.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar, Iterable
+from typing import ClassVar
 
 from scrapy import Request
 from scrapy.http import Response

@@ -3,7 +3,7 @@ the links of an HTML list (a page or a fragment an API returned)."""
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urljoin
 
 from parsel import Selector

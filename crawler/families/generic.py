@@ -10,7 +10,7 @@ followed as a further listing page."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector

@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
 from urllib.parse import parse_qs, urlsplit
 
 from scrapy import Request

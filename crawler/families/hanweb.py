@@ -20,8 +20,8 @@ Variants seen on real portals:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import chompjs

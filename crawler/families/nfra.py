@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from parsel import Selector

@@ -44,7 +44,7 @@ class Portal:
     verified: bool = False
     home_url: str = ""            # the portal's home page, where discovery starts
 
-    def resolved(self, demo_url: str = "") -> "Portal":
+    def resolved(self, demo_url: str = "") -> Portal:
         """The entry with `{demo}` in its URLs replaced by the running demo portal's base URL."""
         if "{demo}" not in self.start_url + self.home_url:
             return self

@@ -31,18 +31,17 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler import discovery
+from crawler import defaults, discovery
 from crawler.discovery import Column, ColumnOutcome, DiscoveryWalk, NavLink
 from crawler.extract.title import report_year
-from crawler.families.shapes import is_report_link
 from crawler.families.base import Family
 from crawler.families.detect import detect_family
 from crawler.families.registry import family_class
+from crawler.families.shapes import is_report_link
 from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
 from crawler.registry import Portal, load_portals, select_portals
 from crawler.urls import canonical_url, registered_domain, seen_key, within
 from pipelines.store import CrawlStore, PortalOutcome
-from crawler import defaults
 
 # Report pages go before further listing pages. Scrapy's queue is LIFO: the listing pages a pager
 # announces, yielded after a page's report links, would be fetched first, the walk would run ahead

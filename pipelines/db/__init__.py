@@ -15,21 +15,36 @@ interface: the rest of the project imports `from pipelines import db` and uses `
 """
 from pipelines.db.bodies import link_reports
 from pipelines.db.columns import (
-    portal_discovered, portals_needing_discovery, record_column_outcome, record_portal_outcome,
-    remember_column, remembered_columns,
+    portal_discovered,
+    portals_needing_discovery,
+    record_column_outcome,
+    record_portal_outcome,
+    remember_column,
+    remembered_columns,
 )
 from pipelines.db.engine import compress, database_url, empty_sibling_database, make_engine, session_factory
 from pipelines.db.migrate import upgrade_schema
 from pipelines.db.models import (
     DEFAULT_SQLITE_PATH,
-    AttachmentRow, Base, Body, CheckRow, Failure, Portal, Report, ReportColumn, ReportUrl, ReportVersion, Run,
-    Stat, utcnow,
+    AttachmentRow,
+    Base,
+    Body,
+    CheckRow,
+    Failure,
+    PortalRow,
+    ReportRow,
+    ReportColumn,
+    ReportUrl,
+    ReportVersion,
+    Run,
+    Stat,
+    utcnow,
 )
 from pipelines.db.reports import KnownPage, known_pages, publisher_key, store_report
 from pipelines.db.runs import finish_run, last_walk_incomplete, mark_portal_verified, record_failure, start_run
 
 __all__ = [
-    "DEFAULT_SQLITE_PATH", "AttachmentRow", "Base", "Body", "CheckRow", "Failure", "KnownPage", "Portal", "Report", "ReportColumn",
+    "DEFAULT_SQLITE_PATH", "AttachmentRow", "Base", "Body", "CheckRow", "Failure", "KnownPage", "PortalRow", "ReportRow", "ReportColumn",
     "ReportUrl", "ReportVersion", "Run", "Stat", "compress", "database_url", "empty_sibling_database",
     "finish_run", "known_pages", "last_walk_incomplete", "link_reports", "make_engine", "mark_portal_verified",
     "portal_discovered", "portals_needing_discovery", "publisher_key", "record_column_outcome",

@@ -4,13 +4,12 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from pipelines.db.models import Body, CheckRow, Report, Stat, utcnow
+from pipelines.db.models import Body, CheckRow, ReportRow, Stat, utcnow
 from pipelines.db.rows import insert_rows, number_or_none
-
 
 # --- reporting bodies and year-over-year checks ------------------------------------------------
 
-def link_body(session: Session, report: "Report") -> bool:
+def link_body(session: Session, report: ReportRow) -> bool:
     """Link the report to its body (crawler/registry/bodies.py), created on first sight by a
     race-safe insert of its key; one indexed lookup. False when the report names no body."""
     from crawler.registry.bodies import report_body
@@ -40,7 +39,7 @@ def link_body(session: Session, report: "Report") -> bool:
     return True
 
 
-def recheck_years(session: Session, report: "Report", known: bool = True) -> None:
+def recheck_years(session: Session, report: ReportRow, known: bool = True) -> None:
     """The year-over-year checks (crawler/extract/years.py) of the pairs the report is part of,
     computed again: on it, naming the body's report of the year before, and on the body's report
     of the year after, naming it. Crawl order does not matter: whichever of a pair is stored
@@ -59,9 +58,9 @@ def recheck_years(session: Session, report: "Report", known: bool = True) -> Non
     year = report.report_year
     if report.body_id is None or year is None:
         return
-    neighbours = session.execute(select(Report.id, Report.report_year, Report.title).where(
-        Report.body_id == report.body_id, Report.report_year.in_((year - 1, year + 1)),
-        Report.id != report.id)).all()
+    neighbours = session.execute(select(ReportRow.id, ReportRow.report_year, ReportRow.title).where(
+        ReportRow.body_id == report.body_id, ReportRow.report_year.in_((year - 1, year + 1)),
+        ReportRow.id != report.id)).all()
     if not neighbours:
         return
     ids = [report.id, *(n.id for n in neighbours)]
@@ -82,7 +81,7 @@ def recheck_years(session: Session, report: "Report", known: bool = True) -> Non
     if rows:
         insert_rows(session, CheckRow.__table__, rows)
     for report_id in {report.id, *(n.id for n in neighbours)}:   # loaded ones read their checks again
-        loaded = session.identity_map.get(session.identity_key(Report, report_id))
+        loaded = session.identity_map.get(session.identity_key(ReportRow, report_id))
         if loaded is not None:
             session.expire(loaded, ["checks"])
 
@@ -95,8 +94,8 @@ def link_reports(session: Session, batch: int = 500) -> int:
     linked, after = 0, 0
     while True:
         with session.begin():
-            reports = list(session.scalars(select(Report).where(Report.body_id.is_(None), Report.id > after)
-                                           .order_by(Report.id).limit(batch)))
+            reports = list(session.scalars(select(ReportRow).where(ReportRow.body_id.is_(None), ReportRow.id > after)
+                                           .order_by(ReportRow.id).limit(batch)))
             for report in reports:
                 after = report.id
                 if link_body(session, report):

@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipelines.db.models import Portal, ReportColumn, utcnow
-
+from pipelines.db.models import PortalRow, ReportColumn, utcnow
 
 # --- annual-report columns and discovery ----------------------------------------------------------
 
@@ -21,9 +20,9 @@ def remembered_columns(session: Session, portal_ids: list[str]) -> dict[str, lis
 
 
 def portals_needing_discovery(session: Session, portal_ids: list[str]) -> set[str]:
-    query = select(Portal.id).where(Portal.needs_discovery.is_(True))
+    query = select(PortalRow.id).where(PortalRow.needs_discovery.is_(True))
     if portal_ids:
-        query = query.where(Portal.id.in_(portal_ids))
+        query = query.where(PortalRow.id.in_(portal_ids))
     return set(session.scalars(query))
 
 
@@ -36,10 +35,10 @@ def _column(session: Session, portal_id: str, url: str) -> ReportColumn:
     return column
 
 
-def _portal(session: Session, portal_id: str) -> Portal:
-    portal = session.get(Portal, portal_id)
+def _portal(session: Session, portal_id: str) -> PortalRow:
+    portal = session.get(PortalRow, portal_id)
     if portal is None:
-        portal = Portal(id=portal_id, verified=False, needs_discovery=False)
+        portal = PortalRow(id=portal_id, verified=False, needs_discovery=False)
         session.add(portal)
     return portal
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipelines.db.models import DEFAULT_SQLITE_PATH
 
-
 # --- engine ------------------------------------------------------------------------------------
 
 def database_url(url: str | None = None) -> str:

@@ -2,15 +2,24 @@
 from __future__ import annotations
 
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
-    JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-
 
 DEFAULT_SQLITE_PATH = Path("data") / "reports.sqlite"
 MIGRATION_LOCK_KEY = 720_19_60          # pg_advisory_lock key held while migrating
@@ -25,14 +34,14 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Report(Base):
+class ReportRow(Base):
     """A report: one row per (publisher, report year, title) identity, whatever its URLs."""
 
     __tablename__ = "reports"
@@ -109,12 +118,12 @@ class Report(Base):
         comment="The reporting body (`bodies.id`); null until linked (reports stored before migration 0006 are "
                 "linked when next stored, or by `python -m crawler bodies`, `export --panel`, `report`).")
 
-    urls: Mapped[list["ReportUrl"]] = relationship(back_populates="report", cascade="all, delete-orphan")
-    stats: Mapped[list["Stat"]] = relationship(cascade="all, delete-orphan", order_by="Stat.id")
-    checks: Mapped[list["CheckRow"]] = relationship(cascade="all, delete-orphan", order_by="CheckRow.id",
+    urls: Mapped[list[ReportUrl]] = relationship(back_populates="report", cascade="all, delete-orphan")
+    stats: Mapped[list[Stat]] = relationship(cascade="all, delete-orphan", order_by="Stat.id")
+    checks: Mapped[list[CheckRow]] = relationship(cascade="all, delete-orphan", order_by="CheckRow.id",
                                                     foreign_keys="CheckRow.report_id")
-    attachments: Mapped[list["AttachmentRow"]] = relationship(cascade="all, delete-orphan", order_by="AttachmentRow.id")
-    versions: Mapped[list["ReportVersion"]] = relationship(cascade="all, delete-orphan", order_by="ReportVersion.version")
+    attachments: Mapped[list[AttachmentRow]] = relationship(cascade="all, delete-orphan", order_by="AttachmentRow.id")
+    versions: Mapped[list[ReportVersion]] = relationship(cascade="all, delete-orphan", order_by="ReportVersion.version")
 
 
 class ReportUrl(Base):
@@ -143,7 +152,7 @@ class ReportUrl(Base):
         comment="sha256 of the page bytes as served.", info={"unit": "hex"})
     fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
         comment="When the URL was last fetched.", info={"unit": "UTC timestamp"})
-    report: Mapped[Report] = relationship(back_populates="urls")
+    report: Mapped[ReportRow] = relationship(back_populates="urls")
 
 
 class ReportVersion(Base):
@@ -242,7 +251,7 @@ class AttachmentRow(Base):
         comment="`ok`, or why the document was not read (`refused: …`, a download error).")
 
 
-class Portal(Base):
+class PortalRow(Base):
     """What the crawler learnt about a registry portal (the registry itself is data files)."""
 
     __tablename__ = "portals"

@@ -15,9 +15,8 @@ from crawler.defaults import REPOST_SIMILARITY, STORE_RAW_HTML
 from crawler.extract.similarity import similarity
 from pipelines.db.bodies import link_body, recheck_years
 from pipelines.db.engine import compress
-from pipelines.db.models import AttachmentRow, CheckRow, Report, ReportUrl, ReportVersion, Stat, utcnow
+from pipelines.db.models import AttachmentRow, CheckRow, ReportRow, ReportUrl, ReportVersion, Stat, utcnow
 from pipelines.db.rows import insert_rows, number_or_none
-
 
 # --- units of work -----------------------------------------------------------------------------
 # Each function is one transaction: it commits whole or not at all.
@@ -28,7 +27,7 @@ def publisher_key(fields: dict) -> str | None:
 
 
 def _match_existing(session: Session, fields: dict,
-                    repost_similarity: float) -> tuple["Report | None", str, "ReportUrl | None"]:
+                    repost_similarity: float) -> tuple[ReportRow | None, str, ReportUrl | None]:
     """The stored report this page is, and how we know: by URL, by 索引号 on the same portal,
     by identical body, by identity (publisher, report year, title), or by a near-identical body
     of the same publisher and report year. Never across report years or publishers.
@@ -37,41 +36,41 @@ def _match_existing(session: Session, fields: dict,
     if row is not None:
         return row.report, "url", row
     if fields.get("index_no") and fields.get("portal_id"):
-        found = session.scalar(select(Report).where(Report.portal_id == fields["portal_id"],
-                                                    Report.index_no == fields["index_no"]))
+        found = session.scalar(select(ReportRow).where(ReportRow.portal_id == fields["portal_id"],
+                                                    ReportRow.index_no == fields["index_no"]))
         if found is not None:
             return found, "index_no", None
     year, who = fields.get("report_year"), publisher_key(fields)
-    found = session.scalar(select(Report).where(Report.body_hash == fields["body_hash"],
-                                                Report.report_year == year).limit(1))
+    found = session.scalar(select(ReportRow).where(ReportRow.body_hash == fields["body_hash"],
+                                                ReportRow.report_year == year).limit(1))
     if found is not None:
         return found, "body_hash", None
     if year is None:
         return None, "", None
     if who and fields.get("title"):
-        found = session.scalar(select(Report).where(Report.publisher_key == who, Report.report_year == year,
-                                                    Report.title == fields["title"]).limit(1))
+        found = session.scalar(select(ReportRow).where(ReportRow.publisher_key == who, ReportRow.report_year == year,
+                                                    ReportRow.title == fields["title"]).limit(1))
         if found is not None:
             return found, "identity", None
     if fields.get("minhash"):
-        same = select(Report).where(Report.report_year == year, Report.minhash.is_not(None))
-        same = same.where(Report.publisher_key == who) if who else same.where(Report.title == fields.get("title"))
+        same = select(ReportRow).where(ReportRow.report_year == year, ReportRow.minhash.is_not(None))
+        same = same.where(ReportRow.publisher_key == who) if who else same.where(ReportRow.title == fields.get("title"))
         for candidate in session.scalars(same.limit(50)):
             if similarity(candidate.minhash, fields["minhash"]) >= repost_similarity:
                 return candidate, "similar", None
     return None, "", None
 
 
-def _previous_year_similarity(session: Session, report: "Report") -> None:
+def _previous_year_similarity(session: Session, report: ReportRow) -> None:
     """Similarity of this report to the same publisher's previous-year report, and of the
     next-year report to this one (crawl order is arbitrary)."""
     if not (report.publisher_key and report.report_year and report.minhash):
         return
     for earlier, later in ((None, report), (report, None)):
         year = report.report_year - 1 if earlier is None else report.report_year + 1
-        other = session.scalars(select(Report).where(Report.publisher_key == report.publisher_key,
-                                                     Report.report_year == year,
-                                                     Report.minhash.is_not(None))).first()
+        other = session.scalars(select(ReportRow).where(ReportRow.publisher_key == report.publisher_key,
+                                                     ReportRow.report_year == year,
+                                                     ReportRow.minhash.is_not(None))).first()
         if other is not None:
             target = later or other
             target.similarity_prev_year = round(similarity(other.minhash, report.minhash), 4)
@@ -82,7 +81,7 @@ REPORT_COLUMNS = ("title", "index_no", "publisher", "published_on", "written_on"
                   "minhash", "province", "prefecture", "county", "division_code")
 
 
-def _set_content(report: "Report", fields: dict) -> None:
+def _set_content(report: ReportRow, fields: dict) -> None:
     """The report row's own columns; its stats, checks and attachments are `_replace_children`."""
     for name in REPORT_COLUMNS:
         if name == "portal_id" and report.portal_id:
@@ -107,7 +106,7 @@ def _child_rows(fields: dict) -> dict[type, list[dict]]:
     }
 
 
-def _replace_children(session: Session, report: "Report", rows: dict[type, list[dict]], replacing: bool) -> None:
+def _replace_children(session: Session, report: ReportRow, rows: dict[type, list[dict]], replacing: bool) -> None:
     """Write the report's stats, checks and attachments rows (`_child_rows`), one bulk write per
     table (`insert_rows`), after deleting its old ones.
 
@@ -123,7 +122,7 @@ def _replace_children(session: Session, report: "Report", rows: dict[type, list[
     session.expire(report, ["stats", "checks", "attachments"])
 
 
-def _remember_link(session: Session, report: "Report", link_url: str, page: "ReportUrl") -> None:
+def _remember_link(session: Session, report: ReportRow, link_url: str, page: ReportUrl) -> None:
     """The URL a listing linked that redirected to the report's page: kept as one of the report's
     URLs with the page's validators, so the next nightly run asks for it conditionally."""
     row = session.scalar(select(ReportUrl).where(ReportUrl.url == link_url))
@@ -148,7 +147,7 @@ def store_report(session: Session, fields: dict, raw_html: bytes | None = None,
     report, how, url_row = _match_existing(session, fields, repost_similarity)
     if report is None:
         rows = _child_rows(fields)      # before any write: a bad value fails the item here
-        report = Report(url=fields["url"], first_seen=now, last_seen=now, version=1)
+        report = ReportRow(url=fields["url"], first_seen=now, last_seen=now, version=1)
         _set_content(report, fields)
         linked = link_body(session, report)     # before the INSERT: the row is written with its body
         session.add(report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipelines.db.models import Failure, Portal, Run, utcnow
+from pipelines.db.models import Failure, PortalRow, Run, utcnow
 
 
 def last_walk_incomplete(session: Session, portal_ids: list[str]) -> bool:
@@ -41,7 +41,7 @@ def record_failure(session: Session, run_id: int | None, url: str, reason: str, 
 
 
 def mark_portal_verified(session: Session, portal_id: str, family: str | None) -> None:
-    portal = session.get(Portal, portal_id) or Portal(id=portal_id)
+    portal = session.get(PortalRow, portal_id) or PortalRow(id=portal_id)
     portal.verified = True
     portal.last_success_at = utcnow()
     portal.family = family or portal.family

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import Callable
 from urllib.parse import quote
 
+from crawler.converters import convert_with_soffice, converter_path
 from crawler.demo.chrome import page
 from crawler.demo.columns.trs import TrsColumn
 from crawler.demo.reports import DemoReport, metadata_table, seed_reports
-from crawler.demo.site import DemoResponse, Site, html_response
-from crawler.converters import convert_with_soffice, converter_path
+from crawler.demo.site import DemoResponse, Site
 from crawler.extract.documents import MEDIA_TYPES
 from crawler.extract.tables import text_blocks
 

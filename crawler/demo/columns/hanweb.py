@@ -29,7 +29,7 @@ class DataProxy:
         self.lists: dict[str, JpageList] = {}
 
     @classmethod
-    def at(cls, site: Site, path: str) -> "DataProxy":
+    def at(cls, site: Site, path: str) -> DataProxy:
         proxy = site.routes.get(path)
         if not isinstance(proxy, DataProxy):
             proxy = cls()
@@ -118,7 +118,7 @@ class HanwebColumn(DemoColumn):
         site.add(self.listing_path, lambda _req: html_response(self.listing_html()))
 
     @classmethod
-    def zero_total(cls, site: Site, column_id: int = 4418) -> "HanwebColumn":
+    def zero_total(cls, site: Site, column_id: int = 4418) -> HanwebColumn:
         """The variant whose page claims `totalRecord:0` over an empty recordset, its proxy at the
         jslib path: every row comes from the proxy, which counts them."""
         return cls(site, column_id, proxy_path=JSLIB_PROXY_PATH, claimed=0, embed=False)

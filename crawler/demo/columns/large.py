@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from urllib.parse import urlsplit
 
 from crawler.demo.columns.trs import TrsColumn
@@ -99,7 +99,7 @@ def _scale_cell(cell: str, factor: int) -> str:
     return f"{m[1]}{int(m[2]) * factor}{m[3]}" if m else cell
 
 
-@lru_cache(maxsize=None)
+@cache
 def _seeds() -> tuple[tuple[DemoReport, str], ...]:
     """The five seed reports with their body text, read once."""
     return tuple((report, report.body_text()) for report in seed_reports())
@@ -206,7 +206,7 @@ class LargePortalSet:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _column() -> TrsColumn:
     """A TRS column used only for its page templates (mounted on a scratch site, empty)."""
     return TrsColumn(Site(), "/", [], per_page=PER_PAGE)
