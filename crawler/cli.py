@@ -1,4 +1,4 @@
-"""`python -m crawler …`: the public commands of CONTRACT.md."""
+"""`python -m crawler …`: the public commands (README.md, "Commands": their names are stable)."""
 from __future__ import annotations
 
 import argparse
@@ -32,33 +32,50 @@ def _spider_args(pairs: list[str]) -> dict[str, str]:
     return args
 
 
-def run_crawl(spider_args: dict, settings: dict | None = None, progress: bool = False) -> dict:
-    """Run the reports spider through Scrapy's engine in this process; returns the crawl stats."""
+def _crawl(spider_args: dict, settings: dict | None = None, progress: bool = False):
+    """Run the reports spider through Scrapy's engine in this process; returns its finished crawler.
+    What the crawl failed to start with (a bad argument, an unknown portal, no database) is raised."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
+
+    from crawler.commands.errors import keep_error, reach_database
 
     project = get_project_settings()
     project.setdict(settings or {}, priority="cmdline")
     if progress:
         project.set("REPORTS_PROGRESS", True, "cmdline")
+    reach_database(project.get("DATABASE_URL") or None)
     process = CrawlerProcess(project)
     crawler = process.create_crawler("reports")
-    process.crawl(crawler, **spider_args)
+    errors = keep_error(process.crawl(crawler, **spider_args))
     process.start()
-    return crawler.stats.get_stats()
+    if errors:
+        raise errors[0]
+    return crawler
+
+
+def run_crawl(spider_args: dict, settings: dict | None = None, progress: bool = False) -> dict:
+    """Run the reports spider through Scrapy's engine in this process; returns the crawl stats."""
+    return _crawl(spider_args, settings, progress).stats.get_stats()
 
 
 def cmd_crawl(opts) -> int:
-    stats = run_crawl(_spider_args(opts.a), _spider_args(opts.s), progress=True)
-    return 0 if stats.get("finish_reason") == "finished" else 1
+    from crawler.commands.errors import failed_crawl_line
+    crawler = _crawl(_spider_args(opts.a), _spider_args(opts.s), progress=True)
+    summary = failed_crawl_line(crawler)
+    if summary:                                 # no report reached, failures recorded: cron must notice
+        print(summary, file=sys.stderr)
+        return 1
+    return 0 if crawler.stats.get_value("finish_reason") == "finished" else 1
 
 
 def cmd_enqueue(opts) -> int:
-    from crawler.distributed import enqueue
+    """Seed the shared queue (REDIS_URL) with a crawl's start requests and return; workers crawl them."""
     settings = _spider_args(opts.s)
     if not (settings.get("REDIS_URL") or os.environ.get("REDIS_URL")):
         raise CommandError("enqueue needs REDIS_URL (the shared queue of a distributed crawl)")
-    stats = enqueue(_spider_args(opts.a), settings)
+    stats = run_crawl(_spider_args(opts.a), {**settings, "REPORTS_REDIS_ENQUEUE_ONLY": True, "ITEM_PIPELINES": {},
+                                             "ROBOTSTXT_OBEY": False})
     print(f"{stats.get('scheduler/enqueued/redis', 0)} start requests queued", file=sys.stderr)
     return 0
 
@@ -118,13 +135,15 @@ def cmd_columns(opts) -> int:
 
 def cmd_discover(opts) -> int:
     """Discovery only: find and remember the annual-report columns; fetch no report."""
+    from crawler.commands.errors import failed_crawl_line
     from pipelines.queries import report_columns
     args = _spider_args(opts.a)
     if opts.province:
         args["province"] = opts.province
     if not ({"site", "portal", "province", "prefecture", "level"} & set(args)):
         raise CommandError("discover needs -a site=HOME_URL[,…], -a portal=ID or --province P")
-    stats = run_crawl({**args, "discover": "1"}, _spider_args(opts.s), progress=True)
+    crawler = _crawl({**args, "discover": "1"}, _spider_args(opts.s), progress=True)
+    stats = crawler.stats.get_stats()
     found = stats.get("reports/discovery/columns", 0)
     print(f"discovery {stats.get('finish_reason')}: {stats.get('reports/discovery/portals', 0)} portal(s), "
           f"{stats.get('reports/discovery/requests', 0)} requests, {found} column(s) found, "
@@ -134,6 +153,10 @@ def cmd_discover(opts) -> int:
         if column.active:
             print(f"{column.portal_id}\t{column.family or '-'}\t{column.title or '-'}\t"
                   f"{column.department or '-'}\t{column.url}")
+    summary = failed_crawl_line(crawler)       # no column found, failures recorded
+    if summary:
+        print(summary, file=sys.stderr)
+        return 1
     return 0 if stats.get("finish_reason") == "finished" else 1
 
 
@@ -175,7 +198,7 @@ def cmd_export(opts) -> int:
 
 
 def cmd_report(opts) -> int:
-    from crawler.coverage import cmd_report as write_coverage_report
+    from crawler.coverage_page import cmd_report as write_coverage_report
     return write_coverage_report(opts)
 
 
@@ -284,7 +307,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database_url(opts) -> str | None:
+    """The database URL a command was given (--database-url, -s DATABASE_URL=…); None: $DATABASE_URL
+    or the default SQLite file."""
+    settings = dict(pair.split("=", 1) for pair in getattr(opts, "s", None) or [] if "=" in pair)
+    return getattr(opts, "database_url", None) or settings.get("DATABASE_URL")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A failure the user can fix is one line `error: …` (exit 1): a bad argument,
+    an unknown portal, a missing file, a database that cannot be reached; a bug keeps its traceback."""
     opts = build_parser().parse_args(argv)
     try:
         return opts.func(opts)
@@ -292,8 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:
-        from crawler.registry import RegistryError
-        if isinstance(exc, (RegistryError, FileNotFoundError, ValueError)):
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        raise
+        from crawler.commands.errors import error_line
+        line = error_line(exc, _database_url(opts))
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
+        return 1
