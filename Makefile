@@ -24,7 +24,9 @@ system:
 demo: install
 	$(BIN)/python -m crawler demo
 
+# the layer contracts (.importlinter), then the suite
 test: install system
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -35,6 +35,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from crawler.urls import CanonicalFingerprinter
+from crawler import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class ReliableScheduler(Scheduler):
         scheduler.crawler = crawler
         scheduler.worker = worker_id()
         scheduler.worker_key = crawler.settings.get("REPORTS_REDIS_WORKER_KEY", REDIS_SETTINGS["REPORTS_REDIS_WORKER_KEY"])
-        scheduler.ttl = crawler.settings.getint("REPORTS_REDIS_WORKER_TTL", 30)
+        scheduler.ttl = crawler.settings.getint("REPORTS_REDIS_WORKER_TTL", defaults.REDIS_WORKER_TTL)
         scheduler.enqueue_only = crawler.settings.getbool("REPORTS_REDIS_ENQUEUE_ONLY")
         scheduler.pending: dict[str, int] = {}      # in-flight id -> outputs not yet stored/queued
         scheduler.callback_done: set[str] = set()
@@ -291,15 +292,3 @@ class AckMiddleware:
                 yield output
         finally:
             scheduler.output_finished(inflight_id)
-
-
-def enqueue(spider_args: dict, settings: dict | None = None) -> dict:
-    """Seed the shared queue with the start requests of `spider_args` and return; workers crawl them.
-
-    `python -m crawler enqueue -a province=…` (REDIS_URL set) calls this.
-    """
-    from crawler.cli import run_crawl
-    if not (settings or {}).get("REDIS_URL") and not os.environ.get("REDIS_URL"):
-        raise ValueError("enqueue needs REDIS_URL (environment or -s REDIS_URL=…)")
-    return run_crawl(spider_args, {**(settings or {}), "REPORTS_REDIS_ENQUEUE_ONLY": True, "ITEM_PIPELINES": {},
-                                   "ROBOTSTXT_OBEY": False})
