@@ -121,3 +121,27 @@ def test_nfra_is_a_supported_registered_portal_of_the_nfra_family():
     (nfra,) = [p for p in load_portals() if p.id == "cn-nfra"]
     assert nfra.family == "nfra" and "unsupported" not in nfra.options
     assert nfra.start_url.startswith("https://www.nfra.gov.cn/cn/view/pages/") and not nfra.verified
+
+
+@pytest.mark.db
+def test_a_crawl_reads_each_report_from_the_document_api_under_its_page_url(run_crawl, session, demo):
+    """The report pages of an NFRA column are empty AngularJS templates without a browser: the
+    crawl fetches each document from the document API, stores it under its page's URL, and the
+    report's title, publisher, date and body are the document's, never the template's."""
+    from sqlalchemy import select
+
+    from pipelines import db
+
+    result = run_crawl({"portal": "demo-nfra"})
+    assert result.returncode == 0, result.log[-2000:]
+    reports = {r.title: r for r in session.scalars(select(db.ReportRow))}
+    column = demo.nfra
+    assert sorted(reports) == sorted(e.title for e in column.reports)       # the notice is not stored
+    urls = {u.url for u in session.scalars(select(db.ReportUrl))}
+    for entry in column.reports:
+        report = reports[entry.title]
+        assert report.publisher == entry.item.publisher and report.published_on == entry.published_on
+        assert len(report.body_text) > 500 and "ng-bind" not in report.body_text
+        assert any(u.startswith(f"{demo.base_url}/cn/view/pages/ItemDetail.html?docId={entry.doc_id}&") for u in urls)
+    assert not [u for u in urls if "/static/data/" in u]        # the API's URL is not the report's
+    assert result.stats.get("reports/stored/new") == len(column.reports)

@@ -10,6 +10,7 @@ from crawler.demo.columns.hanweb import HanwebColumn, HanwebTwoListsColumn
 from crawler.demo.columns.homes import DemoHomes
 from crawler.demo.columns.identity import IdentityColumn
 from crawler.demo.columns.jsapp import JsAppColumn
+from crawler.demo.columns.nfra import NfraColumn
 from crawler.demo.columns.trs import Notice, TrsColumn
 from crawler.demo.columns.trs_api import TrsApiColumn
 from crawler.demo.columns.years import YearsColumn
@@ -50,6 +51,7 @@ class DemoPortal:
         self.homes = DemoHomes(self.site)   # portals known only by their home page (discovery)
         self.identity = IdentityColumn(self.site)   # links with unsorted queries, fragments, a redirect
         self.jsapp = JsAppColumn(self.site)   # a list filled by fetch(): rendered in the browser
+        self.nfra = NfraColumn(self.site)     # list and documents from an NFRA-style JSON API
 
         if faults:   # test-only: the fault-injecting columns (crawler/demo/columns/faults.py)
             from crawler.demo.columns.faults import CalendarColumn, FaultColumn, TrapColumn

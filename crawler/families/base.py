@@ -45,6 +45,15 @@ class Family:
         """Requests for further listing pages (without callback)."""
         return []
 
+    def document_url(self, link: ListingLink) -> str | None:
+        """Where a report's content is fetched from when its page holds none (a JavaScript page
+        whose document comes from a JSON API); None: the page itself."""
+        return None
+
+    def document_page(self, response: Response) -> bytes | None:
+        """The report page to store and parse, built from what `document_url` answered."""
+        return None
+
     def newest_first(self, response: Response) -> bool:
         """Whether this page's rows are the listing's newest, so that a nightly run may end the
         walk when all of them are known. False where a page's own rows may be out of date."""

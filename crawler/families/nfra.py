@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from html import escape
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -39,6 +40,10 @@ HOSTS = ("nfra.gov.cn", "cbirc.gov.cn")
 LIST_QUERY = "SelectDocByItemIdAndChild"
 LIST_PATH = "/cn/static/data/DocInfo/" + LIST_QUERY + "/data_itemId={item},pageIndex={page},pageSize={size}.json"
 DETAIL_PATH = "/cn/view/pages/ItemDetail.html?docId={doc}&itemId={item}"
+# a document's own JSON, which ItemDetail.html renders in the browser (fields named in the page's
+# AngularJS templates: docTitle, docSubtitle, docClob, docSource, documentNo, publishDate,
+# attachmentInfoVOList); assumed like the list API, not seen answered on a saved page
+DOCUMENT_PATH = "/cn/static/data/DocInfo/SelectByDocId/data_docId={doc}.json"
 PAGE_SIZE = 18                     # the size the site's own column pages ask for
 APP = re.compile(r"ng-app=[\"']myApp[\"']")
 STATIC_DATA = re.compile(r"/cn/static/data/DocInfo/\w+/data_")
@@ -79,6 +84,32 @@ class NfraFamily(Family):
         total = _total(response.text)
         pages = math.ceil(total / size) if total else 1
         return [Request(list_url(response.url, item, n, size)) for n in range(2, pages + 1)]
+
+    def document_url(self, link: ListingLink) -> str | None:
+        """A report's page is an empty AngularJS template without a browser: its document is
+        fetched from the document API instead."""
+        doc_id = parse_qs(urlsplit(link.url).query).get("docId", [""])[0]
+        return urljoin(link.url, DOCUMENT_PATH.format(doc=doc_id)) if doc_id.isdigit() else None
+
+    def document_page(self, response: Response) -> bytes | None:
+        """The document API's answer as the page the browser would show: headline, the metadata
+        the site prints (发布机构, 发布日期, 文号) and the body, attachments linked."""
+        doc = _data(response.text)
+        body = str(doc.get("docClob") or "")
+        if not body.strip():
+            return None
+        title = " ".join(TAGS.sub("", str(doc.get("docTitle") or doc.get("docSubtitle") or "")).split())
+        fields = (("发布机构", doc.get("docSource")), ("发布日期", to_iso_date(str(doc.get("publishDate") or ""))),
+                  ("文号", doc.get("documentNo")))
+        rows = "".join(f"<tr><td>{label}：</td><td>{escape(str(value))}</td></tr>" for label, value in fields if value)
+        files = "".join(f'<li><a href="{escape(urljoin(response.url, str(f.get("fileUrl") or "")))}">'
+                        f'{escape(str(f.get("fileName") or ""))}</a></li>'
+                        for f in doc.get("attachmentInfoVOList") or [] if isinstance(f, dict) and f.get("fileUrl"))
+        page = (f"<html><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head><body>"
+                f"<h1>{escape(title)}</h1><table class=\"xxgk_table\">{rows}</table>"
+                f"<div id=\"zoom\">{body}</div>" + (f"<ul class=\"attachments\">{files}</ul>" if files else "")
+                + "</body></html>")
+        return page.encode("utf-8")
 
     def item_id(self, response: Response) -> str | None:
         """The column whose list API is walked: option `item_id`, the URL's itemId, a list URL in the page."""

@@ -438,38 +438,49 @@ class ReportsSpider(scrapy.Spider):
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
             meta["handle_httpstatus_list"] = [304]
-        return self._request(link.url, callback=self.parse_report, headers=headers, meta=meta,
+        document = family.document_url(link)       # a JavaScript page's document, from its API
+        return self._request(document or link.url, callback=self.parse_report, headers=headers, meta=meta,
                              priority=REPORT_PAGE_PRIORITY,
                              cb_kwargs={"portal": portal, "family": family.name, "listing_title": link.title,
-                                        "listing_date": link.date, "listing_meta": link.meta})
+                                        "listing_date": link.date, "listing_meta": link.meta,
+                                        "page_url": link.url if document else None})
 
     def _in_range(self, year: int) -> bool:
         return (self.since is None or year >= self.since) and (self.until is None or year <= self.until)
 
     # --- report pages ---------------------------------------------------------------------------
     def parse_report(self, response: Response, portal: Portal, family: str, listing_title: str,
-                     listing_date: str | None, listing_meta: dict):
+                     listing_date: str | None, listing_meta: dict, page_url: str | None = None):
+        """A report page; or, for a page whose document comes from an API (`page_url` set), that
+        API's answer, turned into the page by the family and stored under the page's URL."""
         if response.status == 304:
             self.crawler.stats.inc_value("reports/not_modified")
             return
         raw_hash = hashlib.sha256(response.body).hexdigest()
-        known = self.known.get(canonical_url(response.url))
+        known = self.known.get(canonical_url(page_url or response.url))
         if known is not None and known.raw_hash == raw_hash and self.mode == "nightly":
             self.crawler.stats.inc_value("reports/unchanged_bytes")
             return
+        body = response.body
+        if page_url is not None:
+            body = family_class(family)(portal.options).document_page(response)
+            if body is None:
+                yield self._failure(response.url, portal, f"no document in the answer for {page_url}",
+                                    response.status)
+                return
         redirected_from = response.request.meta.get("redirect_urls") if response.request else None
         yield Report(
-            url=response.url,
-            link_url=redirected_from[0] if redirected_from else None,
+            url=page_url or response.url,
+            link_url=redirected_from[0] if redirected_from and not page_url else None,
             portal_id=portal.id,
             trusted_hosts=self._trusted_hosts(portal),
             family=family,
             listing_title=listing_title,
             listing_date=listing_date,
             listing_meta=listing_meta or {},
-            raw_html=response.body,
+            raw_html=body,
             raw_hash=raw_hash,
-            encoding=getattr(response, "encoding", None),
+            encoding="utf-8" if page_url else getattr(response, "encoding", None),
             http_status=response.status,
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
