@@ -5,7 +5,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
 
@@ -245,18 +244,21 @@ def cmd_demo(opts) -> int:
     return 0 if stats.get("finish_reason") == "finished" else 1
 
 
+def _spider_options(parser: argparse.ArgumentParser, func, spider_help: str) -> None:
+    """A command that runs the spider: -a spider arguments, -s Scrapy settings."""
+    parser.add_argument("-a", action="append", metavar="NAME=VALUE", help=spider_help)
+    parser.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
+    parser.set_defaults(func=func)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crawler", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("crawl", help="run the reports spider with a progress display")
-    p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument (portal=, province=, prefecture=, level=, url=, site=, since=, until=, "
-                        "mode=, rediscover=1, allow_hosts=)")
-    p.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
-    p.set_defaults(func=cmd_crawl)
-    p = sub.add_parser("enqueue", help="seed the shared Redis queue (REDIS_URL) with a crawl's start requests")
-    p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument, as for crawl")
-    p.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
-    p.set_defaults(func=cmd_enqueue)
+    _spider_options(sub.add_parser("crawl", help="run the reports spider with a progress display"), cmd_crawl,
+                    "spider argument (portal=, province=, prefecture=, level=, url=, site=, since=, until=, "
+                    "mode=, rediscover=1, allow_hosts=)")
+    _spider_options(sub.add_parser("enqueue", help="seed the shared Redis queue (REDIS_URL) with a crawl's "
+                                                   "start requests"), cmd_enqueue, "spider argument, as for crawl")
     p = sub.add_parser("parse", help="extract one page or document and print the report JSON")
     p.add_argument("target", metavar="PATH_OR_URL")
     p.set_defaults(func=cmd_parse)
@@ -288,10 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province")
     p.set_defaults(func=cmd_columns)
     p = sub.add_parser("discover", help="find and remember annual-report columns from home pages; fetch no report")
-    p.add_argument("-a", action="append", metavar="NAME=VALUE", help="spider argument: site=HOME_URL[,…], portal=ID")
+    _spider_options(p, cmd_discover, "spider argument: site=HOME_URL[,…], portal=ID")
     p.add_argument("--province", help="every portal of a province")
-    p.add_argument("-s", action="append", metavar="NAME=VALUE", help="Scrapy setting")
-    p.set_defaults(func=cmd_discover)
     p = sub.add_parser("bodies", help="the reporting bodies, with the report years found and missing")
     p.add_argument("--province", help="only bodies of this province (a prefix matches)")
     p.set_defaults(func=cmd_bodies)

@@ -79,7 +79,8 @@ REPORTS_DISCOVERY_MAX_DEPTH = defaults.DISCOVERY_MAX_DEPTH       # clicks from t
 REPORTS_DISCOVERY_CONCURRENCY = defaults.DISCOVERY_CONCURRENCY   # pages of one walk in flight (best first needs few)
 REPORTS_DEMO_URL = os.environ.get("REPORTS_DEMO_URL", "")   # replaces {demo} in registry start URLs
 REPORTS_STORE_RAW_HTML = defaults.STORE_RAW_HTML   # keep each version's raw page (zlib) in report_versions
-REPORTS_REPOST_SIMILARITY = defaults.REPOST_SIMILARITY   # MinHash Jaccard at which a same-publisher, same-year body is a repost
+# MinHash Jaccard at which a same-publisher, same-year body is a repost
+REPORTS_REPOST_SIMILARITY = defaults.REPOST_SIMILARITY
 REPORTS_PROGRESS = False                  # `python -m crawler crawl` switches the status line on
 REPORTS_PROGRESS_INTERVAL = defaults.PROGRESS_INTERVAL   # seconds between two progress lines
 REPORTS_STATS_FILE = ""                   # set: the final crawl stats are written there as JSON
@@ -89,6 +90,7 @@ REPORTS_REDIS_WORKER_TTL = defaults.REDIS_WORKER_TTL   # seconds before a silent
 REPORTS_REDIS_ENQUEUE_ONLY = False        # `python -m crawler enqueue` sets it: seed the queue, fetch nothing
 
 EXTENSIONS = {
+    "crawler.plan.CrawlPlan": 0,                # what the spider's arguments decided, for the pipelines
     "pipelines.store.CrawlStore": 0,            # the crawl's store service (the database, the run row)
     "crawler.extensions.Progress": 500,
     "crawler.extensions.StatsFile": 510,
@@ -103,6 +105,7 @@ REPORTS_ATTACHMENT_RETRIES = defaults.ATTACHMENT_RETRIES   # retries of one atta
 # Listing pages rendered in a headless browser (crawler/rendering.py): a portal with options.render =
 # "browser", or a listing that is a JavaScript shell. Report pages never are.
 REPORTS_BROWSER = os.environ.get("REPORTS_BROWSER", "1") not in ("0", "false", "no")   # 0: never render
-REPORTS_BROWSER_EXECUTABLE = os.environ.get("REPORTS_BROWSER_EXECUTABLE", defaults.BROWSER_EXECUTABLE)  # Debian's; no download
+# Debian's; no download
+REPORTS_BROWSER_EXECUTABLE = os.environ.get("REPORTS_BROWSER_EXECUTABLE", defaults.BROWSER_EXECUTABLE)
 REPORTS_BROWSER_TIMEOUT = defaults.BROWSER_TIMEOUT   # seconds a page may take to render (navigation + quiet network)
 # PLAYWRIGHT_LAUNCH_OPTIONS (scrapy-playwright's): its executable_path, when set, wins over the above

@@ -42,6 +42,7 @@ from crawler.extract.documents import FILE_SUFFIXES, ConvertLegacy, DocumentLimi
 from crawler.extract.encoding import decode_html
 from crawler.extract.tables import tables_from_html
 from crawler.items import Report
+from crawler.plan import CrawlPlan
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class AttachmentsPipeline(FilesPipeline):
 
     # --- which attachments to fetch ------------------------------------------------------------
     def _on_portal(self, url: str) -> bool:
-        domains = getattr(self.crawler.spider, "allowed_domains", None) or []
+        domains = self.crawler.get_extension(CrawlPlan).domains
         return not domains or on_domains(url, domains)
 
     def _wanted(self, item) -> list[dict]:
@@ -181,7 +182,7 @@ class AttachmentsPipeline(FilesPipeline):
     def item_completed(self, results, item, info):
         if not isinstance(item, Report) or not item.attachments:
             return item
-        outcomes = dict(zip((a["url"] for a in self._wanted(item)), results))
+        outcomes = dict(zip((a["url"] for a in self._wanted(item)), results, strict=True))
         documents = []
         attachments = []
         for attachment in item.attachments:

@@ -8,27 +8,20 @@ from itemadapter import ItemAdapter
 from crawler.extract.encoding import decode_html
 from crawler.extract.report import report_from_html
 from crawler.items import CrawlFailure, Report
+from crawler.plan import PlanPipeline
 from crawler.registry.region import report_region
 
 logger = logging.getLogger(__name__)
 
 
-class ParsePipeline:
-    def __init__(self, stats, portal_regions: dict[str, str]):
-        self.stats = stats
-        self.portal_regions = portal_regions
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        regions = {p.id: " ".join(x for x in (p.province, p.prefecture, p.county) if x)
-                   for p in getattr(crawler.spider, "portals", [])}
-        return cls(crawler.stats, regions)
+class ParsePipeline(PlanPipeline):
 
     def process_item(self, item):
         if not isinstance(item, Report) or item.raw_html is None:
             return item
         try:
-            html, encoding = decode_html(item.raw_html, f"text/html; charset={item.encoding}" if item.encoding else None)
+            html, encoding = decode_html(item.raw_html,
+                                         f"text/html; charset={item.encoding}" if item.encoding else None)
             fields = report_from_html(html, item.url, listing_title=item.listing_title,
                                       listing_date=item.listing_date, listing_meta=item.listing_meta)
         except Exception as exc:  # a broken page is a recorded failure, never a crashed crawl
@@ -40,7 +33,7 @@ class ParsePipeline:
         for name, value in fields.items():
             adapter[name] = value
         item.encoding = encoding
-        region = report_region(item.publisher, item.signed_by, item.title, self.portal_regions.get(item.portal_id))
+        region = report_region(item.publisher, item.signed_by, item.title, self.plan.portal_regions.get(item.portal_id))
         if region is not None:
             item.province, item.prefecture, item.county, item.division_code = (
                 region.province, region.prefecture, region.county, region.division_code)

@@ -9,17 +9,10 @@ from scrapy.exceptions import DropItem
 from crawler.extract.title import is_annual_report
 from crawler.hosts import host_allowed
 from crawler.items import Report
+from crawler.plan import PlanPipeline
 
 
-class ValidatePipeline:
-    def __init__(self, stats, since: int | None, until: int | None):
-        self.stats = stats
-        self.since, self.until = since, until
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        spider = crawler.spider
-        return cls(crawler.stats, getattr(spider, "since", None), getattr(spider, "until", None))
+class ValidatePipeline(PlanPipeline):
 
     def process_item(self, item):
         if not isinstance(item, Report):
@@ -35,9 +28,9 @@ class ValidatePipeline:
             # a link followed on a title cut short ('…2024年政务公开工作…', crawler.families.shapes)
             # whose page turned out to be something else (…工作要点)
             self._drop("not_a_report", f"neither the page's title nor its link's is a report title: {item.url}")
-        year = item.report_year
-        if year is not None and ((self.since and year < self.since) or (self.until and year > self.until)):
-            self._drop("out_of_range", f"report year {year} outside {self.since}-{self.until}: {item.url}")
+        if not self.plan.in_range(item.report_year):
+            self._drop("out_of_range", f"report year {item.report_year} outside "
+                                       f"{self.plan.since}-{self.plan.until}: {item.url}")
         return item
 
     def _drop(self, reason: str, message: str):

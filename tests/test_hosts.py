@@ -11,6 +11,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.hosts import host_allowed, is_government_host, is_local_host
 from crawler.items import Report
+from crawler.plan import CrawlPlan
 from pipelines.validate import ValidatePipeline
 from tests.conftest import REAL
 
@@ -61,7 +62,7 @@ def test_trusted_hosts_whitelist_a_host_and_its_subdomains_only():
 
 def _validate():
     stats = MemoryStatsCollector(get_crawler())
-    return ValidatePipeline(stats, None, None), stats
+    return ValidatePipeline(stats, CrawlPlan()), stats
 
 
 @pytest.mark.parametrize("url", MIRRORS)

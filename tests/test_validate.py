@@ -8,6 +8,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Report
+from crawler.plan import CrawlPlan
 from pipelines.validate import ValidatePipeline
 
 URL = "http://luoping.gov.cn/public/description/557000.html"
@@ -15,12 +16,13 @@ URL = "http://luoping.gov.cn/public/description/557000.html"
 
 def _pipeline():
     stats = MemoryStatsCollector(get_crawler())
-    return ValidatePipeline(stats, None, None), stats
+    return ValidatePipeline(stats, CrawlPlan()), stats
 
 
 def test_a_cut_short_link_to_a_page_that_is_no_report_is_dropped():
     pipeline, stats = _pipeline()
-    page = Report(url=URL, title="罗平县长底布依族乡2024年政务公开工作要点", listing_title="罗平县长底布依族乡2024年政务公开工作…")
+    page = Report(url=URL, title="罗平县长底布依族乡2024年政务公开工作要点",
+                  listing_title="罗平县长底布依族乡2024年政务公开工作…")
     with pytest.raises(DropItem, match="neither the page's title nor its link's"):
         pipeline.process_item(page)
     assert stats.get_value("reports/dropped/not_a_report") == 1

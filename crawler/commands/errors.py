@@ -103,8 +103,10 @@ def crawl_failure(stats: dict, run_id: int | None, discover_only: bool = False) 
 
 def failed_crawl_line(crawler) -> str | None:
     """crawl_failure of a finished crawler."""
+    from crawler.plan import CrawlPlan
+    plan = crawler.get_extension(CrawlPlan)
     return crawl_failure(crawler.stats.get_stats(), _run_id(crawler),
-                         discover_only=getattr(crawler.spider, "discover_only", False))
+                         discover_only=plan is not None and plan.discover_only)
 
 
 def _run_id(crawler) -> int | None:

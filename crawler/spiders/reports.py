@@ -39,6 +39,7 @@ from crawler.families.detect import detect_family
 from crawler.families.registry import family_class
 from crawler.families.shapes import is_report_link
 from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
+from crawler.plan import CrawlPlan
 from crawler.registry import Portal, load_portals, select_portals
 from crawler.urls import canonical_url, registered_domain, seen_key, within
 from pipelines.store import CrawlStore, PortalOutcome
@@ -148,6 +149,14 @@ class ReportsSpider(scrapy.Spider):
                 portals.append(portal)
         return portals
 
+    def _publish_plan(self) -> None:
+        """What the crawl's other components act on, in the crawl's plan (before any item)."""
+        plan = self.crawler.get_extension(CrawlPlan)
+        plan.since, plan.until, plan.discover_only = self.since, self.until, self.discover_only
+        plan.domains = list(self.allowed_domains)
+        plan.portal_regions = {p.id: " ".join(x for x in (p.province, p.prefecture, p.county) if x)
+                               for p in self.portals}
+
     def _recall(self) -> None:
         """What earlier crawls stored, from the crawl's store (before this run's own run row)."""
         self.store = self.crawler.get_extension(CrawlStore)
@@ -181,6 +190,7 @@ class ReportsSpider(scrapy.Spider):
 
     # --- start ----------------------------------------------------------------------------------
     async def start(self):
+        self._publish_plan()
         self._recall()
         for portal in self.portals:
             if portal.options.get("unsupported"):
