@@ -36,8 +36,8 @@ def convert_with_soffice(data: bytes, suffix: str, target: str = "docx", soffice
         with open(source, "wb") as handle:
             handle.write(data)
         outdir = os.path.join(workdir, "out")
-        command = [soffice or converter_path() or "soffice", f"-env:UserInstallation=file://{workdir}/profile", "--headless",
-                   "--norestore", "--convert-to", target, "--outdir", outdir, source]
+        command = [soffice or converter_path() or "soffice", f"-env:UserInstallation=file://{workdir}/profile",
+                   "--headless", "--norestore", "--convert-to", target, "--outdir", outdir, source]
         done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         converted = os.path.join(outdir, "document." + target)
         if not os.path.exists(converted):

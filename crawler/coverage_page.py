@@ -177,7 +177,8 @@ _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("crawler", "template
                                 undefined=jinja2.StrictUndefined)
 AREA_COLUMNS = (("area-portals", "portals", "portals"), ("area-never", "never crawled", "never_crawled"),
                 ("area-crawled", "crawled", "crawled"), ("area-with-reports", "with reports", "with_reports"),
-                ("area-missing", "crawled, years missing", "with_years_missing"), ("area-reports", "reports", "reports"))
+                ("area-missing", "crawled, years missing", "with_years_missing"),
+                ("area-reports", "reports", "reports"))
 
 
 def year_ranges(years) -> str:

@@ -64,8 +64,8 @@ PANEL_DOCS: dict[str, tuple[str, str]] = {
                "`pre2019`, or empty (no statistics table).", ""),
     "title": ("The report's title.", ""),
     "publisher": ("The report's 发布机构, as printed.", ""),
-    "active_items": ("主动公开政府信息数 / 主动公开信息数 / 主动公开文件数 of the year (not 历年累计); before 2019 only: "
-                     "the 2019 template has no total.", "items"),
+    "active_items": ("主动公开政府信息数 / 主动公开信息数 / 主动公开文件数 of the year (not 历年累计); "
+                     "before 2019 only: the 2019 template has no total.", "items"),
     "regulations_issued": ("规章 本年制发件数 (2021), 本年新制作数量 (2019/2020).", "documents"),
     "regulations_repealed": ("规章 本年废止件数; " + _T21 + ".", "documents"),
     "regulations_in_force": ("规章 现行有效件数; " + _T21 + " (对外公开总数量 of 2019/2020 is another figure).",
@@ -93,7 +93,8 @@ PANEL_DOCS: dict[str, tuple[str, str]] = {
     "review_total": ("行政复议 总计; before 2019 行政复议数(量).", "cases"),
     "review_corrected": ("行政复议 结果纠正; before 2019 its 被依法纠错数.", "cases"),
     "review_pending": ("行政复议 尚未审结; 2019 template.", "cases"),
-    "litigation_total": ("行政诉讼 总计, both lines (未经复议直接起诉 + 复议后起诉); before 2019 行政诉讼数(量).", "cases"),
+    "litigation_total": ("行政诉讼 总计, both lines (未经复议直接起诉 + 复议后起诉); "
+                         "before 2019 行政诉讼数(量).", "cases"),
     "litigation_corrected": ("行政诉讼 结果纠正, both lines; before 2019 its 被依法纠错数.", "cases"),
     "disclosure_fees_wan": ("依申请公开信息收取的费用 (fees charged for disclosure); before 2019 only.", "万元"),
     "disclosure_rate": ("公开率 = (results_disclosed + results_partly) ÷ results_total; empty when a part is "
@@ -180,7 +181,8 @@ def _export_files() -> list[str]:
             "| `{}` | {} | {} |".format(name, *(_cell(x) or "—" for x in (_export_doc(name) or (UNDESCRIBED, ""))))
             for name in fields]
 
-    wide_example = export.WIDE_KEY_SEPARATOR.join(("依申请公开", "三、本年度办理结果/（三）不予公开/1.属于国家秘密", "自然人"))
+    wide_example = export.WIDE_KEY_SEPARATOR.join(
+        ("依申请公开", "三、本年度办理结果/（三）不予公开/1.属于国家秘密", "自然人"))
     return [
         "## Export files", "",
         "`python -m crawler export --format csv|jsonl|parquet --out PATH [--province P] [--since YEAR] "

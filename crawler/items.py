@@ -35,7 +35,8 @@ class Report:
     listing_title: str | None = None
     listing_date: str | None = None
     listing_meta: dict = field(default_factory=dict)
-    trusted_hosts: tuple[str, ...] = ()   # non-government hosts this report may come from (portal entry, -a allow_hosts=)
+    # non-government hosts this report may come from (portal entry, -a allow_hosts=)
+    trusted_hosts: tuple[str, ...] = ()
     raw_html: bytes | None = None
     encoding: str | None = None
     http_status: int | None = None

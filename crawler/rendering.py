@@ -125,7 +125,8 @@ class RenderingMiddleware:
         if not any(isinstance(f, _OneLine) for f in playwright_log.filters):
             playwright_log.addFilter(_OneLine())
         return cls(crawler.stats, settings.getfloat("REPORTS_BROWSER_TIMEOUT", defaults.BROWSER_TIMEOUT),
-                   options.get("executable_path") or settings.get("REPORTS_BROWSER_EXECUTABLE", defaults.BROWSER_EXECUTABLE))
+                   options.get("executable_path")
+                   or settings.get("REPORTS_BROWSER_EXECUTABLE", defaults.BROWSER_EXECUTABLE))
 
     def _rendered(self, request: Request, reason: str) -> Request:
         meta = {**request.meta, "playwright": True, "reports_render": reason,

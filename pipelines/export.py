@@ -37,9 +37,9 @@ from crawler.extract.stats import SECTION_ACTIVE, SECTION_APPEALS, SECTION_REQUE
 from crawler.items import REPORT_FIELDS
 from pipelines import db
 
-FLAT_FIELDS = ("id", "url", "other_urls", "portal_id", "province", "prefecture", "county", "division_code", "title", "index_no", "publisher",
-               "published_on", "written_on", "signed_by", "doc_no", "topic", "keywords", "validity",
-               "report_year", "version", "stats_cells", "checks_failed", "attachments", "body_text")
+FLAT_FIELDS = ("id", "url", "other_urls", "portal_id", "province", "prefecture", "county", "division_code", "title",
+               "index_no", "publisher", "published_on", "written_on", "signed_by", "doc_no", "topic", "keywords",
+               "validity", "report_year", "version", "stats_cells", "checks_failed", "attachments", "body_text")
 STATS_FIELDS = ("report_id", "report_url", "section", "group", "item", "column", "unit", "value")
 WIDE_LEADING_FIELDS = ("report_id", "report_url", "portal_id", "province", "publisher", "report_year")
 WIDE_KEY_SEPARATOR = " | "
@@ -140,9 +140,9 @@ def _flat(report: db.ReportRow, provinces: dict[str, str]) -> dict:
         "id": report.id, "url": report.url,
         "other_urls": " ".join(u.url for u in report.urls if u.url != report.url),
         "province": report.province or provinces.get(report.portal_id or ""),
-        **{k: getattr(report, k) for k in ("portal_id", "prefecture", "county", "division_code", "title", "index_no", "publisher", "published_on",
-                                           "written_on", "signed_by", "doc_no", "topic", "keywords",
-                                           "validity", "report_year", "version", "body_text")},
+        **{k: getattr(report, k) for k in ("portal_id", "prefecture", "county", "division_code", "title", "index_no",
+                                           "publisher", "published_on", "written_on", "signed_by", "doc_no", "topic",
+                                           "keywords", "validity", "report_year", "version", "body_text")},
         "stats_cells": len(report.stats), "checks_failed": len(report.checks),
         "attachments": json.dumps([a.url for a in report.attachments], ensure_ascii=False),
     }

@@ -65,7 +65,8 @@ def body_years(session, province: str | None = None) -> list[BodyYears]:
     latest = session.scalar(select(func.max(db.ReportRow.report_year)))
     years: dict[int, set[int]] = defaultdict(set)
     for body_id, year in session.execute(select(db.ReportRow.body_id, db.ReportRow.report_year).distinct()
-                                         .where(db.ReportRow.body_id.is_not(None), db.ReportRow.report_year.is_not(None))):
+                                         .where(db.ReportRow.body_id.is_not(None),
+                                                db.ReportRow.report_year.is_not(None))):
         years[body_id].add(year)
     earlier = db.ReportRow.__table__.alias("earlier")
     pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)

@@ -62,14 +62,16 @@ def test_pingtan_2012_body_without_trs_editor_starts_with_the_byline():
 
 def test_known_cms_container_wins_over_a_longer_block():
     page = ("<html><body><div id='zoom'><p>一段很长的正文，一段很长的正文，一段很长的正文。</p></div>"
-            "<div class='my-body'><p>另一个更长的文字块，另一个更长的文字块，另一个更长的文字块，另一个更长的文字块。</p></div>"
+            "<div class='my-body'><p>另一个更长的文字块，另一个更长的文字块，"
+            "另一个更长的文字块，另一个更长的文字块。</p></div>"
             "</body></html>")
     text = html_to_text(body_fragment(page))
     assert "一段很长" in text and "另一个" not in text
 
 
 def test_largest_text_block_without_known_container():
-    page = ("<html><body><div class='nav'><a href='/'>首页</a> <a href='/a'>政务公开</a> <a href='/b'>互动交流</a></div>"
+    page = ("<html><body><div class='nav'><a href='/'>首页</a> <a href='/a'>政务公开</a> "
+            "<a href='/b'>互动交流</a></div>"
             "<div class='main'><table class='xxgk_table'><tr><td>索引号：</td><td>A-1</td></tr></table>"
             "<p>某县2019年政府信息公开工作年度报告</p><p>根据《中华人民共和国政府信息公开条例》编制本报告。</p>"
             "<p>一、总体情况</p><p>2019年，全县主动公开政府信息1200条。</p></div>"

@@ -18,7 +18,8 @@ PORTALS = [Portal(id="fj-pingtan", name="平潭综合实验区", province="福�
 def test_the_body_sections_show_the_databases_years_and_year_checks(session, database_url, tmp_path):
     _store_all(session)
     with session.begin():               # one report as a database from before migration 0006 holds it
-        seed = session.scalars(select(db.ReportRow).where(db.ReportRow.portal_id == "seeds").order_by(db.ReportRow.id)).first()
+        seed = session.scalars(select(db.ReportRow).where(db.ReportRow.portal_id == "seeds")
+                               .order_by(db.ReportRow.id)).first()
         seed.body_id = None
     page = tmp_path / "coverage.html"
     write_report(page, database_url, portals=PORTALS)

@@ -21,9 +21,11 @@ def _coverage() -> Coverage:
     return Coverage(generated_at=datetime(2024, 1, 2), total_reports=2, reports_without_year=0,
                     years=[2018, 2019, 2020], provinces=["黑龙江省"],
                     by_province_year={("黑龙江省", 2019): 1, ("黑龙江省", 2020): 1}, portals=[portal],
-                    outcomes={name: 2 if k == 0 else 0 for k, name in enumerate(OUTCOMES)}, checks_by_rule={"2019.part4.total": (3, 1)}, reports_flagged=1,
+                    outcomes={name: 2 if k == 0 else 0 for k, name in enumerate(OUTCOMES)},
+                    checks_by_rule={"2019.part4.total": (3, 1)}, reports_flagged=1,
                     runs=[run], similarities=[0.95, 0.2],
-                    areas=[AreaCoverage("黑龙江省", None, 1, 0, 1, 1, 1, 2), AreaCoverage("黑龙江省", "鹤岗市", 1, 0, 1, 1, 1, 2)])
+                    areas=[AreaCoverage("黑龙江省", None, 1, 0, 1, 1, 1, 2),
+                           AreaCoverage("黑龙江省", "鹤岗市", 1, 0, 1, 1, 1, 2)])
 
 
 def test_values_are_escaped_and_counts_are_attributes():

@@ -227,7 +227,8 @@ def test_the_page_stays_readable_over_the_whole_registry(session, database_url, 
                                   "report_year": year, "body_text": url, "body_hash": url, "stats": [],
                                   "checks": [], "attachments": []})
     with session.begin():
-        session.add(db.PortalRow(id="230100", verified=False, needs_discovery=True, last_crawl_at=datetime(2026, 11, 30),
+        session.add(db.PortalRow(id="230100", verified=False, needs_discovery=True,
+                                 last_crawl_at=datetime(2026, 11, 30),
                               last_outcome="no 年报 column found within 80 requests"))
     page = tmp_path / "coverage.html"
     write_report(page, database_url, portals=registry)

@@ -48,7 +48,8 @@ RUNS = {  # name -> spider arguments, settings
                 {"PLAYWRIGHT_LAUNCH_OPTIONS": LAUNCH, "REPORTS_BROWSER_TIMEOUT": "3"}),
     "no_browser": ({"portal": "demo-jsapp,demo-plain-list"},
                    {"REPORTS_BROWSER_EXECUTABLE": "/nonexistent/chromium"}),
-    "never_renders": ({"portal": "demo-plain-list,demo-gkmlpt"}, {"REPORTS_BROWSER_EXECUTABLE": "/nonexistent/chromium"}),
+    "never_renders": ({"portal": "demo-plain-list,demo-gkmlpt"},
+                      {"REPORTS_BROWSER_EXECUTABLE": "/nonexistent/chromium"}),
     "switched_off": ({"portal": "demo-jsapp"}, {"REPORTS_BROWSER": "0"}),
 }
 
@@ -98,7 +99,8 @@ def test_the_js_column_is_crawled_through_the_browser(crawls):
                                                                    entry.item.index_no)
         assert "当前位置" not in row.body_text and len(row.body_text) > 200
     log, stats = crawled.result.log, crawled.result.stats
-    assert "portal demo-jsapp: the listing" in log and "is a JavaScript shell (no report link, app root <div#app>" in log
+    assert "portal demo-jsapp: the listing" in log
+    assert "is a JavaScript shell (no report link, app root <div#app>" in log
     assert "family generic chosen" in log                   # detected on the rendered page
     assert stats["reports/rendering/js_shell"] == 1
     assert stats["reports/listing_pages"] == column.page_count() == stats["reports/rendering/rendered"]

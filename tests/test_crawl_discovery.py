@@ -78,7 +78,8 @@ def test_a_remembered_column_that_answers_404_is_rediscovered_by_the_next_run(ru
     found = columns(session)
     assert found[new_url].active and found[new_url].department == "区教育局" and not found[moved].active
     urls = {u.url for u in session.scalars(select(db.ReportUrl))}
-    assert {u for u in urls if "/bm/jyj/ndbg/" in u} and len(session.scalars(select(db.ReportRow)).all()) == reports_before
+    assert {u for u in urls if "/bm/jyj/ndbg/" in u}
+    assert len(session.scalars(select(db.ReportRow)).all()) == reports_before
     session.expire_all()
     assert not session.get(db.PortalRow, "demo-home-nanshan").needs_discovery
 
@@ -93,7 +94,7 @@ def test_rediscover_forces_a_walk_over_remembered_columns(run_crawl, session, de
 
 def test_sites_discovery_cannot_read_leave_failure_rows_naming_the_cause(run_crawl, session, demo):
     sites = [f"{demo.base_url}/site/{name}/" for name in ("locked", "jsshell", "empty", "moved")]
-    result = run_crawl({"site": ",".join(sites + [demo.base_url + TONGJIANG])})
+    run_crawl({"site": ",".join(sites + [demo.base_url + TONGJIANG])})
     reasons = {f.url.split("/site/")[1].split("/")[0]: f.reason for f in session.scalars(select(db.Failure))}
     assert reasons["locked"] == "home page: login wall (a password form and no navigation)"
     assert reasons["jsshell"].startswith("home page: JavaScript-only page")

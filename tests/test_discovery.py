@@ -72,12 +72,12 @@ def test_nav_links_stay_on_site_and_name_departments_on_a_department_list():
         <a href="http://www.other.gov.cn/xxgk/">政府信息公开</a> <a href="javascript:void(0)">区政府</a>
         <a href="/xxgk/zfxxgknb/">政府信息公开年报</a> <a href="/news/t1.html">南山区召开会议</a></body></html>""")
     links = discovery.nav_links(response, ["x.gov.cn"], lists_departments=True)
-    assert [(l.text, l.kind, l.department) for l in links] == [
+    assert [(link.text, link.kind, link.department) for link in links] == [
         ("政府信息公开年报", "column", None), ("区教育局", "department", "区教育局"),
         ("区财政局", "department", "区财政局")]
-    assert all(l.via == response.url for l in links)
+    assert all(link.via == response.url for link in links)
     # the same page not reached as a department list: department names are not followed
-    assert [l.text for l in discovery.nav_links(response, ["x.gov.cn"])] == ["政府信息公开年报"]
+    assert [link.text for link in discovery.nav_links(response, ["x.gov.cn"])] == ["政府信息公开年报"]
 
 
 def test_a_column_is_recognised_by_its_label_a_report_by_its_title():
@@ -114,7 +114,8 @@ def test_what_stops_a_walk():
 
 
 def test_same_region_is_read_from_the_page_of_the_other_platform():
-    other = page("http://xxgk.hegang.gov.cn/nanshan/", "<html><head><title>南山区政府信息公开平台</title></head></html>")
+    other = page("http://xxgk.hegang.gov.cn/nanshan/",
+                 "<html><head><title>南山区政府信息公开平台</title></head></html>")
     assert discovery.same_region(["南山区", "鹤岗市"], other)
     assert not discovery.same_region(["同江市"], other)
 

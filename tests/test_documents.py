@@ -33,7 +33,8 @@ EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
 SEED_001 = "001_3b10d53d6ce3f43f.txt"
 SEED_003 = "003_09ecbd43e5a0b949.txt"
 SEED_000 = "000_3debe78227b016e7.txt"
-needs_soffice = pytest.mark.skipif(converter_path() is None, reason="converter absent: LibreOffice soffice not installed")
+needs_soffice = pytest.mark.skipif(converter_path() is None,
+                                   reason="converter absent: LibreOffice soffice not installed")
 
 
 def _seed(name: str) -> str:
@@ -211,7 +212,8 @@ def test_corrupt_pdf_is_a_failure_with_its_reason():
 
 
 def test_html_claiming_to_be_a_pdf_is_refused():
-    page = b"\xef\xbb\xbf  <!DOCTYPE html>\n<html><body>\xe6\x96\x87\xe4\xbb\xb6\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8</body></html>"
+    page = (b"\xef\xbb\xbf  <!DOCTYPE html>\n<html><body>"
+            b"\xe6\x96\x87\xe4\xbb\xb6\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8</body></html>")
     assert read_document(page).status == "refused: an HTML page, not a document"
 
 
@@ -270,7 +272,8 @@ def test_attachments_only_on_the_portals_domains():
 # ---------------------------------------------------------------- page + attachment
 
 _POINTER_PAGE = ('<html><body><h1>南山区2020年政府信息公开工作年度报告</h1><div id="zoom"><p>详见附件。</p>'
-                 '<p>附件：<a href="/files/nb.docx">南山区2020年政府信息公开工作年度报告.docx</a></p></div></body></html>')
+                 '<p>附件：<a href="/files/nb.docx">南山区2020年政府信息公开工作年度报告.docx</a></p>'
+                 '</div></body></html>')
 
 
 def test_a_page_that_only_points_to_its_attachment_takes_the_attachment_as_body():

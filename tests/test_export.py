@@ -166,7 +166,8 @@ def test_stat_format_and_wide_key():
             for c in (None, "统计数", "2012年度", " 2013 年 ")} == {"依申请公开情况 | （一）收到申请数 | 统计数"}
     assert wide_key(FORMAT_PRE2019, "依申请公开情况", None, "（一）收到申请数", "历年累计") ==\
         "依申请公开情况 | （一）收到申请数 | 历年累计"
-    assert wide_key(FORMAT_2019, "复议诉讼", None, "行政诉讼/复议后起诉", "总计") == "复议诉讼 | 行政诉讼/复议后起诉 | 总计"
+    assert (wide_key(FORMAT_2019, "复议诉讼", None, "行政诉讼/复议后起诉", "总计")
+            == "复议诉讼 | 行政诉讼/复议后起诉 | 总计")
 
 
 def test_a_province_with_no_report_exports_none(tmp_path, database_url):

@@ -26,7 +26,8 @@ def test_handan_home_links_the_report_column_and_dated_recent_items():
 def test_plain_list_items_next_link_and_no_chrome():
     page = _html('<div class="header"><a href="/">首页</a></div>'
                  '<ul><li><a href="show-1.html">南山区2020年政府信息公开工作年度报告</a> <span>[2021-01-26]</span></li>'
-                 '<li><a href="show-2.html">关于做好2021年政府信息公开工作年度报告编制工作的通知</a> <span>2021-01-05</span></li></ul>'
+                 '<li><a href="show-2.html">关于做好2021年政府信息公开工作年度报告编制工作的通知</a> '
+                 '<span>2021-01-05</span></li></ul>'
                  '<div class="pager"><a href="list_2.html">下一页</a> <a href="javascript:void(0)">尾页</a></div>')
     links = GenericFamily().links(page)
     assert [(link.url.rsplit("/", 1)[1], link.date) for link in links] == [
@@ -36,7 +37,8 @@ def test_plain_list_items_next_link_and_no_chrome():
 
 
 def test_page_numbers_are_followed_but_not_the_page_itself_nor_other_sites():
-    page = _html('<table><tr><td><a href="view.jsp?id=7">南山区2020年政府信息公开工作年度报告</a></td><td>2021-01-26</td></tr></table>'
+    page = _html('<table><tr><td><a href="view.jsp?id=7">南山区2020年政府信息公开工作年度报告</a></td>'
+                 '<td>2021-01-26</td></tr></table>'
                  '<div><b>1</b> <a href="annual.jsp?page=2">2</a> <a href="annual.jsp?page=3">3</a>'
                  ' <a href="http://other.example.com/?page=4">4</a></div>',
                  "http://www.example.gov.cn/info/annual.jsp")

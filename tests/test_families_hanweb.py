@@ -87,7 +87,8 @@ def _answer(request, records: int | None = None, total: int | None = None) -> Xm
         rows = "".join(f'<record><![CDATA[<li><a href="/art/2020/1/{i % 28 + 1}/art_1_{i}.html">行{i}</a></li>]]>'
                        f"</record>" for i in range(records))
         count = f"<totalrecord>{total}</totalrecord>" if total is not None else ""
-        body = f'<?xml version="1.0" encoding="UTF-8"?><datastore><recordset>{rows}</recordset>{count}</datastore>'.encode()
+        body = (f'<?xml version="1.0" encoding="UTF-8"?><datastore><recordset>{rows}</recordset>{count}'
+                '</datastore>').encode()
     return XmlResponse(url=request.url, body=body, request=request)
 
 

@@ -80,8 +80,10 @@ def test_the_list_api_answer_gives_links_with_title_date_and_metadata():
     assert "NFRA list API" in NfraFamily.recognise(response)
     links = NfraFamily().links(response)
     assert [(link.url.rsplit("/", 1)[1], link.title, link.date) for link in links] == [
-        ("ItemDetail.html?docId=1244287&itemId=4175", "国家金融监督管理总局2024年政府信息公开工作年度报告", "2025-01-24"),
-        ("ItemDetail.html?docId=1193001&itemId=4175", "国家金融监督管理总局2023年政府信息公开工作年度报告", "2024-01-31"),
+        ("ItemDetail.html?docId=1244287&itemId=4175", "国家金融监督管理总局2024年政府信息公开工作年度报告",
+         "2025-01-24"),
+        ("ItemDetail.html?docId=1193001&itemId=4175", "国家金融监督管理总局2023年政府信息公开工作年度报告",
+         "2024-01-31"),
         ("ItemDetail.html?docId=1170162&itemId=4175",
          "国家金融监督管理总局行政处罚信息公开表(金罚决字〔2024〕36号)", "2024-07-12"),
     ]                                          # the row without a numeric docId is left out

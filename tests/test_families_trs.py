@@ -102,7 +102,8 @@ def test_handan_pager_script_gives_index_1_to_index_55():
 
 # --- pager variants -----------------------------------------------------------------------------
 
-ITEM = '<li><a href="./202101/t20210126_482101.html">南山区2020年政府信息公开工作年度报告</a><span>2021-01-26</span></li>'
+ITEM = ('<li><a href="./202101/t20210126_482101.html">南山区2020年政府信息公开工作年度报告</a>'
+        '<span>2021-01-26</span></li>')
 
 
 def test_create_page_html_names_stem_and_extension():

@@ -29,7 +29,7 @@ def fault_crawl(tmp_path_factory):
     with db.session_factory(engine)() as session:
         reports = {r.title: r for r in session.scalars(select(db.ReportRow))}
         for r in reports.values():
-            r.stats, r.urls  # load before the session closes
+            _ = r.stats, r.urls  # load before the session closes
         failures = session.scalars(select(db.Failure)).all()
         runs = session.scalars(select(db.Run)).all()
     engine.dispose()

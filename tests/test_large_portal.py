@@ -114,7 +114,8 @@ def test_identities_and_bodies_are_unique_so_nothing_is_merged_as_a_repost():
 
 def test_scale_figures_touches_table_cells_only():
     text = "2019年共收到申请12件。\n\t本年新收政府信息公开申请数量\n\t12\n收到申请数 | 件 | 36 |"
-    assert scale_figures(text, 3) == "2019年共收到申请12件。\n\t本年新收政府信息公开申请数量\n\t36\n收到申请数 | 件 | 108 |"
+    assert scale_figures(text, 3) == ("2019年共收到申请12件。\n\t本年新收政府信息公开申请数量\n\t36\n"
+                                      "收到申请数 | 件 | 108 |")
     assert scale_figures("\t+36\n\t-4", 2) == "\t+72\n\t-8"
 
 

@@ -176,7 +176,8 @@ def test_text_without_header_is_returned_unchanged():
 
 
 def test_text_header_with_inline_pairs():
-    metadata, remaining = read_metadata_text("索引号：A-1　发布机构：某县政府\n发布日期：2019年1月5日\n某县2018年政府信息公开工作年度报告")
+    metadata, remaining = read_metadata_text("索引号：A-1　发布机构：某县政府\n发布日期：2019年1月5日\n"
+                                             "某县2018年政府信息公开工作年度报告")
     assert (metadata["index_no"], metadata["publisher"], metadata["published_on"]) == ("A-1", "某县政府", "2019-01-05")
     assert remaining == "某县2018年政府信息公开工作年度报告"
 
@@ -244,8 +245,8 @@ def test_a_subtree_gives_the_labels_inside_it_in_page_order():
                  "<td><label>发布日期：</label><span>2025-03-31</span></td></tr></table>",
                  {"doc_no": None, "published_on": "2025-03-31"},
                  id="an empty value is not the next cell's label (gkmlpt)"),
-    pytest.param("<table><tr><td>文件编号:</td><td>吴政办〔2025〕1号</td></tr></table>", {"doc_no": "吴政办〔2025〕1号"},
-                 id="文件编号 (wuxing.gov.cn)"),
+    pytest.param("<table><tr><td>文件编号:</td><td>吴政办〔2025〕1号</td></tr></table>",
+                 {"doc_no": "吴政办〔2025〕1号"}, id="文件编号 (wuxing.gov.cn)"),
 ])
 def test_what_real_pages_broke(markup, expected):
     found = read_metadata(_html(markup))

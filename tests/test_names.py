@@ -61,7 +61,8 @@ def test_a_rename_of_the_users_own_file_applies(tmp_path):
     extra.write_text('[[rename]]\nold = "卫生局"\nnew = "卫生健康委员会"\nuntil = 2018\n'
                      '[abbreviations]\n"卫计委" = "卫生健康委员会"\n', encoding="utf-8")
     aliases = load_aliases(str(extra))
-    assert canonical_name("卫生局", (), 2017, aliases) == canonical_name("卫计委", (), 2021, aliases) == "卫生健康委员会"
+    assert (canonical_name("卫生局", (), 2017, aliases) == canonical_name("卫计委", (), 2021, aliases)
+            == "卫生健康委员会")
     assert canonical_name("市府办", (), None, aliases) == "人民政府办公室"      # the package file still applies
 
 

@@ -148,7 +148,8 @@ def test_minhash_signatures_are_stable_and_measure_overlap():
     code = ("import sys; from crawler.extract.similarity import body_minhash, to_bytes; "
             "print(to_bytes(body_minhash(sys.stdin.read())).hex())")
     there = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True,
-                           env={"PYTHONHASHSEED": "123", "PATH": ""}, cwd=str(SEEDS.parent.parent.parent)).stdout.strip()
+                           env={"PYTHONHASHSEED": "123", "PATH": ""},
+                           cwd=str(SEEDS.parent.parent.parent)).stdout.strip()
     assert here == there
     rewrapped = text.replace("2021年1月25日", "2021年2月1日").replace("\n", "\n  ")
     assert similarity(body_minhash(text), body_minhash(rewrapped)) > 0.95

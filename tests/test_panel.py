@@ -132,7 +132,8 @@ def test_the_rates_follow_their_definitions(panel):
             assert row["disclosure_rate"] == ""
         corrected, reviews, pending = (_number(row[k]) for k in ("review_corrected", "review_total", "review_pending"))
         if corrected is not None and reviews and reviews - (pending or 0):
-            assert float(row["review_correction_rate"]) == pytest.approx(corrected / (reviews - (pending or 0)), abs=1e-6)
+            assert float(row["review_correction_rate"]) == pytest.approx(corrected / (reviews - (pending or 0)),
+                                                                         abs=1e-6)
         else:
             assert row["review_correction_rate"] == ""
     pingtan_2024 = next(r for r in panel if r["report_year"] == "2024")

@@ -192,7 +192,8 @@ def test_other_failures_are_left_to_scrapy():
 # --- the add-on --------------------------------------------------------------------------------
 
 def test_the_addon_wires_the_browser_only_when_switched_on():
-    on = Settings({"REPORTS_BROWSER": True, "REPORTS_BROWSER_EXECUTABLE": "/opt/chromium", "REPORTS_BROWSER_TIMEOUT": 5})
+    on = Settings({"REPORTS_BROWSER": True, "REPORTS_BROWSER_EXECUTABLE": "/opt/chromium",
+                   "REPORTS_BROWSER_TIMEOUT": 5})
     BrowserAddon().update_settings(on)
     assert on.getdict("DOWNLOAD_HANDLERS") == {"http": HANDLER, "https": HANDLER}
     options = on.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")

@@ -90,7 +90,8 @@ def test_read_title_falls_back_to_headline_then_page_title():
 
 
 @pytest.mark.parametrize(("page_title", "title"), [
-    ("沭阳县发展和改革局2023年政府信息公开工作年度报告-沭阳县发改局", "沭阳县发展和改革局2023年政府信息公开工作年度报告"),
+    ("沭阳县发展和改革局2023年政府信息公开工作年度报告-沭阳县发改局",
+     "沭阳县发展和改革局2023年政府信息公开工作年度报告"),
     ("某区2020年政府信息公开工作年度报告_某区人民政府", "某区2020年政府信息公开工作年度报告"),
     ("某区2020年政府信息公开工作年度报告 | 某区人民政府", "某区2020年政府信息公开工作年度报告"),
     ("某区人民政府 | 某区2020年政府信息公开工作年度报告", "某区2020年政府信息公开工作年度报告"),   # the report part
@@ -105,7 +106,8 @@ def test_headings_come_before_the_page_title_and_a_report_heading_before_a_colum
     ucap = ("<html><head><title>某市人民政府</title></head><body><div class='bt'>"
             "<ucaptitle>某市2024年政府信息公开工作年度报告</ucaptitle></div></body></html>")
     assert read_title(ucap) == "某市2024年政府信息公开工作年度报告"
-    column_heading = ("<html><head><title>盐城市大丰区2024年政府信息公开工作年度报告_盐城市大丰区人民政府</title></head>"
+    column_heading = ("<html><head><title>盐城市大丰区2024年政府信息公开工作年度报告_盐城市大丰区人民政府"
+                      "</title></head>"
                       "<body><h1>政府信息公开年报</h1></body></html>")
     assert read_title(column_heading) == "盐城市大丰区2024年政府信息公开工作年度报告"
     notice = "<html><head><title>首页</title></head><body><h1>关于废止部分规范性文件的通知</h1></body></html>"
@@ -117,4 +119,5 @@ def test_the_header_name_field_wins_over_the_page_title():
     page = ("<html><head><title>沭阳县发展和改革局2023年政府信息公开工作年度报告-沭阳县发改局</title></head><body>"
             "<table><tr><td>名称：</td><td>沭阳县发展和改革局2023年度政府信息公开工作年度报告</td></tr></table>"
             "<div id='zoom'><p>本年度报告根据《中华人民共和国政府信息公开条例》要求编制。</p></div></body></html>")
-    assert report_from_html(page, "http://www.shuyang.gov.cn/a.html")["title"] == "沭阳县发展和改革局2023年度政府信息公开工作年度报告"
+    assert (report_from_html(page, "http://www.shuyang.gov.cn/a.html")["title"]
+            == "沭阳县发展和改革局2023年度政府信息公开工作年度报告")

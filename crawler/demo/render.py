@@ -95,7 +95,7 @@ def _part3_html(table: Table) -> str | None:
         html.append(_tr([_td(sub) for sub in subs]))
     body = rows[first_data:]
     labels = _label_block([row[:n_labels] for row in body])
-    for label_tds, row in zip(labels, body):
+    for label_tds, row in zip(labels, body, strict=True):
         html.append(_tr(label_tds + [_td(text) for text in row[-n:]]))
     return "<table border=\"1\">" + "".join(html) + "</table>"
 

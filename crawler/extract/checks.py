@@ -25,16 +25,16 @@ from crawler.extract.stats import SECTION_ACTIVE, SECTION_APPEALS, SECTION_REQUE
 # Every rule check_stats and check_text can emit -> what must hold (found = the printed figure).
 RULES: dict[str, str] = {
     "2019.part3.balance": (
-        "per applicant column of part 三, 一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理 (the rule the table "
-        "prints in its own corner)."),
+        "per applicant column of part 三, 一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理 "
+        "(the rule the table prints in its own corner)."),
     "2019.part3.row_total": (
         "per row of part 三, 总计 = 自然人 + the organisation columns."),
     "2019.part3.results_total": (
-        "per column, （七）总计 = （一）+ … +（六）, a group without its own row (（三）不予公开, （四）…) counting as the sum"
-        " of its numbered rows."),
+        "per column, （七）总计 = （一）+ … +（六）, a group without its own row (（三）不予公开, （四）…) "
+        "counting as the sum of its numbered rows."),
     "2019.part4.total": (
-        "per line of part 四, 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结. In the 2019 template a blank cell is 0 (the "
-        "tables print blanks for nothing)."),
+        "per line of part 四, 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结. In the 2019 template a blank cell "
+        "is 0 (the tables print blanks for nothing)."),
     "pre2019.applications_by_channel": (
         "（一）收到申请数 = its numbered channels (当面, 传真, 网络, 信函, 其他)."),
     "pre2019.applications_closed": (
@@ -44,20 +44,22 @@ RULES: dict[str, str] = {
     "pre2019.staff": (
         "从事政府信息公开工作人员数 = 专职人员数 + 兼职人员数."),
     "pre2019.appeals_total": (
-        "行政复议数量 / 行政诉讼数量 = their （一）…（三） outcomes. Before 2019 a blank cell is no figure: a rule with a "
-        "blank part is not checked."),
+        "行政复议数量 / 行政诉讼数量 = their （一）…（三） outcomes. Before 2019 a blank cell is no figure: "
+        "a rule with a blank part is not checked."),
     "text.parts_sum": (
         "a stated total and the parts that `其中` splits it into "
-        "(`主动公开政府信息1913条。其中，…1397条，占73%。…534条，占27%。`, `共公布政府信息2599条，(其中…其他应主动公开政府信息856条)`) add up, when "
+        "(`主动公开政府信息1913条。其中，…1397条，占73%。…534条，占27%。`, "
+        "`共公布政府信息2599条，(其中…其他应主动公开政府信息856条)`) add up, when "
         "the parts are the whole: their shares add up to 100%, or the last is a catch-all (`其他…`). found "
         "= the total, expected = the parts' sum."),
     "text.percentage": (
         "each share printed right after a part (`占8.05%`, `（73%）`) is the part over its total, rounded or"
         " cut to the printed decimals. found = the printed share, expected = the computed one."),
     "text.vs_table": (
-        "a sentence figure whose name is a table cell's equals that cell: 主动公开政府信息 ↔ pre-2019 主动公开信息数/文件数"
-        " (the year column, not 历年累计); 现行有效 / 本年制发 行政规范性文件 ↔ part 二's 现行有效件数 / 本年制发件数; 收到 / 办结 政府信息公开申请 ↔"
-        " part 三's 一、本年新收 / （七）总计 (总计 column); 行政复议 / 行政诉讼 ↔ part 四's 总计 (诉讼: both lines). found = the "
+        "a sentence figure whose name is a table cell's equals that cell: 主动公开政府信息 ↔ pre-2019 "
+        "主动公开信息数/文件数 (the year column, not 历年累计); 现行有效 / 本年制发 行政规范性文件 ↔ part 二's "
+        "现行有效件数 / 本年制发件数; 收到 / 办结 政府信息公开申请 ↔ part 三's 一、本年新收 / （七）总计 "
+        "(总计 column); 行政复议 / 行政诉讼 ↔ part 四's 总计 (诉讼: both lines). found = the "
         "sentence figure, expected = the table. A figure is paired only when its name is the whole of the"
         " words before it, or (for the specific names) follows words that name no subset (各…, 部门, 乡镇, "
         "通过网站…); parts of a breakdown, approximate figures (近, 约) and shares are never paired."),
@@ -292,7 +294,8 @@ def _one(cells: list[dict]) -> list[dict]:
 
 def _active_total(cells):
     """Pre-2019: 主动公开信息数 / 主动公开文件数 / 主动公开政府信息数 of the report year (not 历年累计)."""
-    return _one([c for c in cells if _plain(c["item"]).strip() in ("主动公开信息数", "主动公开文件数", "主动公开政府信息数")
+    return _one([c for c in cells
+                 if _plain(c["item"]).strip() in ("主动公开信息数", "主动公开文件数", "主动公开政府信息数")
             and c.get("section") not in (SECTION_REQUESTS, SECTION_APPEALS, SECTION_ACTIVE)
             and _this_year(c["column"]) and c["value"] is not None])
 

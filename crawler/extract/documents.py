@@ -53,7 +53,8 @@ READABLE_KINDS = ("pdf", "docx", "doc", "xlsx", "xls", "rtf")
 ConvertLegacy = Callable[[bytes, str], "bytes | None"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|script|div|p)\b",
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                         rb"<(?:!doctype\s+html|html|head|body|meta|title|script|div|p)\b",
                          re.I | re.S)
 
 

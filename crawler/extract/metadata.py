@@ -5,9 +5,9 @@ mapped to one of METADATA_FIELDS. Where a page prints two labels of one field, t
 first in FIELD_LABELS wins, wherever it stands (a page with a 来源 line above a table saying
 发布机构 gets the 发布机构); between equal labels the first in the page. Values are kept as
 printed (whitespace runs collapsed, ends stripped) except dates, which become ISO 'YYYY-MM-DD';
-an empty value is None, and so is a publisher that is a URL or a date. `read_metadata` reads HTML (tables, lists, <p><strong>label</strong>：
-value</p>, label spans, <meta> tags as fallback); `read_metadata_text` reads the same
-header from a page flattened to text.
+an empty value is None, and so is a publisher that is a URL or a date. `read_metadata` reads HTML
+(tables, lists, <p><strong>label</strong>：value</p>, label spans, <meta> tags as fallback);
+`read_metadata_text` reads the same header from a page flattened to text.
 """
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ DATE_FIELDS = frozenset({"published_on", "written_on"})
 # best first: a label listed earlier wins over a later one on the same page.
 FIELD_LABELS = {
     "index_no": ("索引号", "信息索引号", "索取号"),
-    "publisher": ("发布机构", "发文机关", "发布单位", "发文单位", "发文机构", "公开主体", "发布主体", "信息来源", "来源"),
+    "publisher": ("发布机构", "发文机关", "发布单位", "发文单位", "发文机构", "公开主体", "发布主体",
+                  "信息来源", "来源"),
     "published_on": ("发布日期", "发布时间", "公开日期", "公开时间", "生成日期", "时间"),
     "written_on": ("成文日期", "发文日期", "成文时间"),
     "doc_no": ("文号", "发文字号", "发文文号", "文件编号"),
@@ -133,7 +134,7 @@ def _labelled_values(text: str) -> list[tuple[str, str | None]]:
     """[(label as listed in FIELD_LABELS, value)] for every 'label：value' in one line of text."""
     matches = list(_LABEL_WITH_COLON.finditer(text))
     pairs = []
-    for match, following in zip(matches, matches[1:] + [None]):
+    for match, following in zip(matches, matches[1:] + [None], strict=True):
         raw_value = text[match.end(): following.start() if following else len(text)]
         pairs.append((_label_key(match["label"]), _clean_value(raw_value)))
     return pairs

@@ -133,7 +133,7 @@ def read_figures(text: str) -> list[Figure]:
         matches = list(_NUMBER_UNIT.finditer(line)) if _is_prose(line) else []
         if matches:
             depths = _depth_at(line, [m.start() for m in matches])
-            for match, depth in zip(matches, depths):
+            for match, depth in zip(matches, depths, strict=True):
                 whole, fraction, unit = match.groups()
                 value = _read(whole + (fraction or ""))
                 if value is None:

@@ -16,7 +16,8 @@ from crawler.extract.dates import normalize_date_text, to_iso_date
 # a line that is nothing but a date: 2021年1月25日, 二〇一九年三月十六日, 2019-01-02
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*[日号]?$")
 # the body and its date on one line: 南山区人民政府 2019年3月16日
-_BODY_AND_DATE_LINE = re.compile(r"^(?P<body>\S.{1,38}?)\s+(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+_BODY_AND_DATE_LINE = re.compile(r"^(?P<body>\S.{1,38}?)\s+"
+                                 r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
 # where appended material starts: 附件1 / 附件： / 附表 on a line of its own, or a statistics-table heading
 _APPENDIX_START = re.compile(r"^(?:附件|附表)\s*[0-9一二三四五六七八九十]*\s*[:：]?$|^.{0,30}统计表$")
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？、]")

@@ -189,7 +189,7 @@ def _parse_part3(table: Table) -> list[dict]:
     for row, item in _row_paths(table.rows[first_data:], n):
         if len(row) < n + 1 or not all(is_figure_or_blank(c) for c in row[-n:]):
             continue
-        for column, text in zip(columns, row[-n:]):
+        for column, text in zip(columns, row[-n:], strict=True):
             value, unit = _read(text)
             cells.append(_cell(SECTION_REQUESTS, None, item, column, unit, value))
     return cells
@@ -214,8 +214,8 @@ def _parse_part4(table: Table) -> list[dict]:
     if value_row is None:
         return []
     labels = _dedupe([c for row in header_rows for c in row])
-    groups = [l for l in labels if l in ("行政复议", "行政诉讼")]
-    subs = [l for l in labels if "起诉" in l]
+    groups = [label for label in labels if label in ("行政复议", "行政诉讼")]
+    subs = [label for label in labels if "起诉" in label]
     results: list[str] = []
     for label in labels:
         if label not in groups and label not in subs and label not in results:
@@ -275,7 +275,7 @@ def _parse_pre2019(table: Table) -> list[dict]:
             parent = label
         if unit is None and all(not t for t in texts):
             continue                        # a heading row: no figure
-        for pos, text in zip(value_positions, texts):
+        for pos, text in zip(value_positions, texts, strict=True):
             if header is not None and not header[pos]:
                 continue
             value, glued_unit = _read(text)

@@ -19,13 +19,15 @@ RULE_NORMATIVE_STOCK = "year.normative_stock"
 # rule -> what must hold (found: the later report's figure; expected: what the earlier implies)
 RULES: dict[str, str] = {
     RULE_CARRY_OVER: (
-        "per applicant column of part 三 (2019 template, both versions), the earlier report's 四、结转下年度继续办理 "
-        "= the later report's 二、上年结转政府信息公开申请数量. Only the columns both reports print are compared; a blank"
-        " cell is 0. Not checked across the 2019 format change (reports before 2019 have no such rows)."),
+        "per applicant column of part 三 (2019 template, both versions), the earlier report's "
+        "四、结转下年度继续办理 = the later report's 二、上年结转政府信息公开申请数量. Only the columns both "
+        "reports print are compared; a blank cell is 0. Not checked across the 2019 format change (reports "
+        "before 2019 have no such rows)."),
     RULE_NORMATIVE_STOCK: (
-        "for 规章 and for 行政规范性文件 of part 二 (2021 revision: 本年制发件数 | 本年废止件数 | 现行有效件数), the earlier 现行有效 + "
-        "the later 本年制发 − 本年废止 = the later 现行有效. Not checked when either report lacks these columns (the "
-        "2019/2020 template prints 本年新制作数量 | 本年新公开数量 | 对外公开总数量; before 2019 there is no part 二)."),
+        "for 规章 and for 行政规范性文件 of part 二 (2021 revision: 本年制发件数 | 本年废止件数 | 现行有效件数), "
+        "the earlier 现行有效 + the later 本年制发 − 本年废止 = the later 现行有效. Not checked when either "
+        "report lacks these columns (the 2019/2020 template prints 本年新制作数量 | 本年新公开数量 | "
+        "对外公开总数量; before 2019 there is no part 二)."),
 }
 _TOLERANCE = 1e-6
 _STOCK_ITEMS = (("规章", "规章"), ("行政规范性文件", "规范性文件"))   # (name in messages, label ending)

@@ -24,8 +24,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from html import escape
 from collections.abc import Iterable
+from html import escape
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from parsel import Selector

@@ -32,8 +32,8 @@ from pipelines.db.models import (
     CheckRow,
     Failure,
     PortalRow,
-    ReportRow,
     ReportColumn,
+    ReportRow,
     ReportUrl,
     ReportVersion,
     Run,
@@ -44,8 +44,9 @@ from pipelines.db.reports import KnownPage, known_pages, publisher_key, store_re
 from pipelines.db.runs import finish_run, last_walk_incomplete, mark_portal_verified, record_failure, start_run
 
 __all__ = [
-    "DEFAULT_SQLITE_PATH", "AttachmentRow", "Base", "Body", "CheckRow", "Failure", "KnownPage", "PortalRow", "ReportRow", "ReportColumn",
-    "ReportUrl", "ReportVersion", "Run", "Stat", "compress", "database_url", "empty_sibling_database",
+    "DEFAULT_SQLITE_PATH", "AttachmentRow", "Base", "Body", "CheckRow", "Failure", "KnownPage", "PortalRow",
+    "ReportRow", "ReportColumn", "ReportUrl", "ReportVersion", "Run", "Stat", "compress", "database_url",
+    "empty_sibling_database",
     "finish_run", "known_pages", "last_walk_incomplete", "link_reports", "make_engine", "mark_portal_verified",
     "portal_discovered", "portals_needing_discovery", "publisher_key", "record_column_outcome",
     "record_failure", "record_portal_outcome", "remember_column", "remembered_columns", "session_factory",

@@ -76,7 +76,8 @@ def recheck_years(session: Session, report: ReportRow, known: bool = True) -> No
         earlier, later = (neighbour, me) if neighbour[1] < year else (me, neighbour)
         label = f"the {earlier[1]} report (#{earlier[0]} {earlier[2] or ''})".replace(" )", ")")
         rows += [{"report_id": later[0], "other_report_id": earlier[0], "rule": c["rule"],
-                  "expected": number_or_none(c["expected"]), "found": number_or_none(c["found"]), "message": c["message"]}
+                  "expected": number_or_none(c["expected"]), "found": number_or_none(c["found"]),
+                  "message": c["message"]}
                  for c in check_years(cells[earlier[0]], cells[later[0]], label)]
     if rows:
         insert_rows(session, CheckRow.__table__, rows)

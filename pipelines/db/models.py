@@ -94,7 +94,8 @@ class ReportRow(Base):
         comment="Who the report is by, for identity: `signed_by`, else `publisher`.")
     # datasketch LeanMinHash of the body
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary,
-        comment="MinHash signature of the body (datasketch LeanMinHash, serialised) for near-copy detection.", info={"unit": "bytes"})
+        comment="MinHash signature of the body (datasketch LeanMinHash, serialised) for near-copy detection.",
+        info={"unit": "bytes"})
     # to the same publisher's previous-year report
     similarity_prev_year: Mapped[float | None] = mapped_column(Float,
         comment="Estimated Jaccard similarity of the body to the same publisher's report of the previous year; "
@@ -217,7 +218,8 @@ class CheckRow(Base):
     rule: Mapped[str] = mapped_column(String(100), index=True,
         comment="The rule broken (see *Check rules*).")
     expected: Mapped[float | None] = mapped_column(Float,
-        comment="What the figure's parts add up to (or the table's figure, for `text.vs_table`).", info={"unit": "`unit`"})
+        comment="What the figure's parts add up to (or the table's figure, for `text.vs_table`).",
+        info={"unit": "`unit`"})
     found: Mapped[float | None] = mapped_column(Float,
         comment="The figure the report prints.", info={"unit": "`unit`"})
     message: Mapped[str] = mapped_column(Text,
@@ -320,7 +322,8 @@ class ReportColumn(Base):
         comment="Report links read from it by the last successful crawl.", info={"unit": "count"})
     # False: failed, the portal is rediscovered
     active: Mapped[bool] = mapped_column(Boolean, default=True,
-        comment="False once it failed: the next run rediscovers the portal instead of crawling it.", info={"unit": "boolean"})
+        comment="False once it failed: the next run rediscovers the portal instead of crawling it.",
+        info={"unit": "boolean"})
 
 
 class Run(Base):
@@ -395,7 +398,8 @@ class Body(Base):
         comment="What makes a body one: `<GB/T 2260 code>|<canonical name>`; without a region `portal:<id>|…` "
                 "(or `report:<url>|…`), so that unplaced names are never merged.")
     division_code: Mapped[str | None] = mapped_column(String(12), index=True,
-        comment="GB/T 2260 code of the body's region: the region its name names (cpca), else its reports'.", info={"unit": "6 digits"})
+        comment="GB/T 2260 code of the body's region: the region its name names (cpca), else its reports'.",
+        info={"unit": "6 digits"})
     province: Mapped[str | None] = mapped_column(String(40), index=True,
         comment="The province of the body's region.")
     prefecture: Mapped[str | None] = mapped_column(String(80),
@@ -407,8 +411,8 @@ class Body(Base):
         comment="The body's name as first printed: the subject of a report title (南山区), else the signature, "
                 "else 发布机构.")
     canonical_name: Mapped[str] = mapped_column(Text,
-        comment="The name without its region, white space and alias spellings (市府办 → 人民政府办公室; a region alone → "
-                "人民政府); see crawler/extract/names.py.")
+        comment="The name without its region, white space and alias spellings (市府办 → 人民政府办公室; "
+                "a region alone → 人民政府); see crawler/extract/names.py.")
     level: Mapped[str | None] = mapped_column(String(20),
         comment="`province`, `prefecture`, `county` (from the code) or `township`.")
     kind: Mapped[str] = mapped_column(String(20),

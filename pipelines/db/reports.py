@@ -98,8 +98,9 @@ def _child_rows(fields: dict) -> dict[type, list[dict]]:
                 "col": s.get("column"), "unit": s.get("unit"),
                 "value": None if s.get("value") is None else float(s["value"])}
                for s in fields.get("stats") or []],
-        CheckRow: [{"rule": c["rule"], "expected": number_or_none(c.get("expected")), "found": number_or_none(c.get("found")),
-                    "message": c.get("message") or ""} for c in fields.get("checks") or []],
+        CheckRow: [{"rule": c["rule"], "expected": number_or_none(c.get("expected")),
+                    "found": number_or_none(c.get("found")), "message": c.get("message") or ""}
+                   for c in fields.get("checks") or []],
         AttachmentRow: [{"url": a["url"], "name": a.get("name"), "media_type": a.get("media_type"),
                          "size": a.get("size"), "sha256": a.get("sha256"), "path": a.get("path"),
                          "status": a.get("status")} for a in fields.get("attachments") or []],

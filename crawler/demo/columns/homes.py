@@ -110,9 +110,12 @@ class DemoHomes:
             '<div class="news"><h3>新闻动态</h3>' + _links([
                 ("南山区召开2024年安全生产工作会议", "news/t20240110_1.html"),
                 ("南山区开展冬季供暖专项检查", "news/t20240108_2.html")]) + "</div>"))
-        add("news/index.html", "新闻动态", _links([("南山区召开2024年安全生产工作会议", "t20240110_1.html")]), "新闻动态")
-        add("news/t20240110_1.html", "南山区召开2024年安全生产工作会议", "<h1>南山区召开2024年安全生产工作会议</h1><p>会议内容。</p>")
-        add("news/t20240108_2.html", "南山区开展冬季供暖专项检查", "<h1>南山区开展冬季供暖专项检查</h1><p>检查内容。</p>")
+        add("news/index.html", "新闻动态", _links([("南山区召开2024年安全生产工作会议", "t20240110_1.html")]),
+            "新闻动态")
+        add("news/t20240110_1.html", "南山区召开2024年安全生产工作会议",
+            "<h1>南山区召开2024年安全生产工作会议</h1><p>会议内容。</p>")
+        add("news/t20240108_2.html", "南山区开展冬季供暖专项检查",
+            "<h1>南山区开展冬季供暖专项检查</h1><p>检查内容。</p>")
         add("hdjl/index.html", "互动交流", _links([("区长信箱", "xx.html"), ("在线访谈", "ft.html")]), "互动交流")
         add("zwgk/index.html", "政务公开", _links([
             ("政府信息公开", "../zfxxgk/index.html"), ("政府工作报告", "zfgzbg/index.html"),
@@ -120,13 +123,16 @@ class DemoHomes:
         add("zwgk/zfgzbg/index.html", "政府工作报告", _links([
             ("2021年南山区政府工作报告", "t20210115_1.html"), ("2020年南山区政府工作报告", "t20200116_2.html")]),
             "政府工作报告")
-        for path, title in (("t20210115_1.html", "2021年南山区政府工作报告"), ("t20200116_2.html", "2020年南山区政府工作报告")):
-            add("zwgk/zfgzbg/" + path, title, f"<h1>{title}</h1><p>各位代表：现在，我代表区人民政府向大会报告工作。</p>")
+        for path, title in (("t20210115_1.html", "2021年南山区政府工作报告"),
+                            ("t20200116_2.html", "2020年南山区政府工作报告")):
+            add("zwgk/zfgzbg/" + path, title,
+                f"<h1>{title}</h1><p>各位代表：现在，我代表区人民政府向大会报告工作。</p>")
         add("zwgk/tjxx/index.html", "统计信息", _links([
             ("南山区2020年国民经济和社会发展统计公报", "t20210301_1.html"),
             ("南山区2020年统计年报", "t20210302_2.html"), ("统计年报", "tjnb/index.html")]), "统计信息")
         add("zwgk/tjxx/tjnb/index.html", "统计年报", _links([("南山区2020年统计年报", "../t20210302_2.html"),
-                                                           ("南山区2019年统计年报", "../t20200302_3.html")]), "统计年报")
+                                                           ("南山区2019年统计年报", "../t20200302_3.html")]),
+            "统计年报")
         for path, title in (("t20210301_1.html", "南山区2020年国民经济和社会发展统计公报"),
                             ("t20210302_2.html", "南山区2020年统计年报"), ("t20200302_3.html", "南山区2019年统计年报")):
             add("zwgk/tjxx/" + path, title, f"<h1>{title}</h1><p>全区地区生产总值增长5.1%。</p>")
@@ -139,7 +145,8 @@ class DemoHomes:
         add("zfxxgk/zn/index.html", "政府信息公开指南", (
             "<h1>南山区人民政府政府信息公开指南</h1><p>本机关每年1月31日前公布上一年度政府信息公开工作年度报告。</p>"),
             "政府信息公开指南")
-        add("zfxxgk/zd/index.html", "政府信息公开制度", "<h1>政府信息公开制度</h1><p>制度内容。</p>", "政府信息公开制度")
+        add("zfxxgk/zd/index.html", "政府信息公开制度", "<h1>政府信息公开制度</h1><p>制度内容。</p>",
+            "政府信息公开制度")
         add("zfxxgk/fdzdgknr/index.html", "法定主动公开内容", _links([
             ("关于做好2021年政府信息公开工作年度报告编制工作的通知", "t20210105_1.html"),
             ("2021年南山区政府工作报告", "../../zwgk/zfgzbg/t20210115_1.html"),
@@ -171,7 +178,8 @@ class DemoHomes:
             name, root, department.name, f"<h2>{html.escape(department.publisher)}</h2>" + _links(items),
             department.name)))
         site.add(base + "fdzdgknr/index.html", html_response(site_page(
-            name, root, "法定主动公开内容", _links([(f"{department.name}2021年工作计划", "t1.html")]), "法定主动公开内容")))
+            name, root, "法定主动公开内容", _links([(f"{department.name}2021年工作计划", "t1.html")]),
+            "法定主动公开内容")))
         if department.years:
             reports = [department_report(department, year) for year in department.years]
             self.department_columns[department.slug] = TrsColumn(site, f"{base}{column}/", reports, per_page=3)
@@ -194,7 +202,8 @@ class DemoHomes:
         def add(path: str, title: str, content: str, breadcrumb: str = "") -> None:
             site.add(root + path, html_response(site_page(name, root, title, content, breadcrumb)))
 
-        add("index.html", "首页", '<div class="news">' + _links([("同江市召开经济工作会议", "news/t1.html")]) + "</div>")
+        add("index.html", "首页",
+            '<div class="news">' + _links([("同江市召开经济工作会议", "news/t1.html")]) + "</div>")
         add("zwgk/index.html", "政务公开", _links([("信息公开目录", "xxgkml/index.html"),
                                                  ("政府工作报告", "zfgzbg/index.html")]), "政务公开")
         add("zwgk/zfgzbg/index.html", "政府工作报告", _links([("2021年同江市政府工作报告", "t1.html")]), "政府工作报告")

@@ -37,7 +37,10 @@ class TrsApiColumn(DemoColumn):
             f'title="{html.escape(e.title)}">{html.escape(e.title)}</a></dd>\n'
             f'<dd class="trt-col-4 trt-col-sm-24 text_align_left">{e.published_on}</dd>\n</dl>'
             for e in self.page_entries(1))
-        script = f"""<script>var SiteInfo = {{ itpSiteId: 21, searchId: {self.search_id}, defaultPgTemp: "pgBar_pt.html" }};</script>
+        site_info = f'{{ itpSiteId: 21, searchId: {self.search_id}, defaultPgTemp: "pgBar_pt.html" }}'
+        pagebar = (f"{{ prepage: {self.per_page}, recordCount: '{len(self.entries)}', "
+                   'pgTemp: "pgBar_xxgk.html", pgCountMode: "recordCount" }')
+        script = f"""<script>var SiteInfo = {site_info};</script>
 <script>
 require(["list2.trsapi", "tools"], function(listModel, tools) {{
     listModel({{
@@ -48,7 +51,7 @@ require(["list2.trsapi", "tools"], function(listModel, tools) {{
             classsql: "" || "chnlid={self.channel_id}",
             sortfield: "-docorderpri,-docreltime"
         }},
-        pagebar: {{ prepage: {self.per_page}, recordCount: '{len(self.entries)}', pgTemp: "pgBar_xxgk.html", pgCountMode: "recordCount" }}
+        pagebar: {pagebar}
     }});
 }});
 </script>"""
