@@ -24,9 +24,10 @@ system:
 demo: install
 	$(BIN)/python -m crawler demo
 
-# the layer contracts (.importlinter), then the suite
+# the layer contracts (.importlinter), ruff, then the suite
 test: install system
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -16,9 +16,9 @@ whenever the setting REDIS_URL is set (environment or `-s REDIS_URL=…`). It th
 
 Compatibility with Scrapy 2.19 (checked on scrapy-redis 0.9.1): the scheduler, queue and dupefilter
 work; what Scrapy 2.19 deprecates is `stats.inc_value(…, spider=…)` and `Spider.log()`, both called by
-scrapy-redis's Scheduler, and overridden in the subclass `ReliableScheduler` so they are not called. `from_settings` is only used inside scrapy-redis
-(Scheduler.from_crawler → Scheduler.from_settings; the dupefilter is built with `from_spider`), never
-by Scrapy itself, so it raises no deprecation.
+scrapy-redis's Scheduler, and overridden in the subclass `ReliableScheduler` so they are not called.
+`from_settings` is only used inside scrapy-redis (Scheduler.from_crawler → Scheduler.from_settings;
+the dupefilter is built with `from_spider`), never by Scrapy itself, so it raises no deprecation.
 """
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from crawler.urls import CanonicalFingerprinter
 from crawler import defaults
+from crawler.urls import CanonicalFingerprinter
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,8 @@ class ReliableScheduler(Scheduler):
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
         scheduler.worker = worker_id()
-        scheduler.worker_key = crawler.settings.get("REPORTS_REDIS_WORKER_KEY", REDIS_SETTINGS["REPORTS_REDIS_WORKER_KEY"])
+        scheduler.worker_key = crawler.settings.get("REPORTS_REDIS_WORKER_KEY",
+                                                    REDIS_SETTINGS["REPORTS_REDIS_WORKER_KEY"])
         scheduler.ttl = crawler.settings.getint("REPORTS_REDIS_WORKER_TTL", defaults.REDIS_WORKER_TTL)
         scheduler.enqueue_only = crawler.settings.getbool("REPORTS_REDIS_ENQUEUE_ONLY")
         scheduler.pending: dict[str, int] = {}      # in-flight id -> outputs not yet stored/queued

@@ -88,6 +88,7 @@ class CrawlStore:
         self._open()
         with self.Session.begin() as session:
             self.run_id = db.start_run(session, mode, portal_ids)
+        self.crawler.stats.set_value("reports/run_id", self.run_id)      # scripts find the run in the stats
 
     def crawl_outcomes(self, portals: list[PortalOutcome], columns: list[ColumnOutcome]) -> None:
         """The end of the crawl, as the spider saw it: each column's outcome (a remembered column

@@ -33,8 +33,8 @@ def test_parse_prints_the_report_json_of_a_seed(seed):
         if key in want:
             assert report[key] == want[key], key
     assert set(report) == {"url", "title", "index_no", "publisher", "published_on", "written_on", "signed_by",
-                           "doc_no", "topic", "keywords", "validity", "report_year", "body_text", "attachments", "stats",
-                           "checks"}
+                           "doc_no", "topic", "keywords", "validity", "report_year", "body_text", "attachments",
+                           "stats", "checks"}
     assert len(report["checks"]) == len(want.get("checks", []))
 
 

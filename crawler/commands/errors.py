@@ -110,13 +110,8 @@ def failed_crawl_line(crawler) -> str | None:
 
 
 def _run_id(crawler) -> int | None:
-    """The run row of a finished crawl (its store's), None when it never opened one."""
-    from pipelines.store import CrawlStore
-    try:
-        store = crawler.get_extension(CrawlStore)
-    except RuntimeError:                                   # the extensions were never built
-        return None
-    return store.run_id if store is not None else None
+    """The run row of a finished crawl, None when it never opened one."""
+    return crawler.stats.get_value("reports/run_id")
 
 
 def reach_database(url: str | None) -> None:
