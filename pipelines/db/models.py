@@ -37,8 +37,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def count_column(comment: str) -> Mapped[int]:
+    """A tally column: an integer that starts at 0, in the data dictionary's unit `count`."""
+    return mapped_column(Integer, default=0, comment=comment, info={"unit": "count"})
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ReportChild:
+    """The columns every child table of `reports` starts with: its row id and the report it belongs to,
+    deleted with the report. `sort_order=-1` keeps them first (mixin columns otherwise come last)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1,
+        comment="Row id.")
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True, sort_order=-1,
+        comment="The report (`reports.id`).")
 
 
 class ReportRow(Base):
@@ -127,17 +142,13 @@ class ReportRow(Base):
     versions: Mapped[list[ReportVersion]] = relationship(cascade="all, delete-orphan", order_by="ReportVersion.version")
 
 
-class ReportUrl(Base):
+class ReportUrl(ReportChild, Base):
     """Every URL a report was seen under (reposts, other portals), with its HTTP validators."""
 
     __tablename__ = "report_urls"
 
     __table_args__ = {"comment": "Every URL a report was seen under (the first, reposts, other portals), with its"
                                  " HTTP validators."}
-    id: Mapped[int] = mapped_column(primary_key=True,
-        comment="Row id.")
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
-        comment="The report (`reports.id`).")
     url: Mapped[str] = mapped_column(String(2048), unique=True,
         comment="A URL the report was seen under.")
     portal_id: Mapped[str | None] = mapped_column(String(100),
@@ -156,16 +167,12 @@ class ReportUrl(Base):
     report: Mapped[ReportRow] = relationship(back_populates="urls")
 
 
-class ReportVersion(Base):
+class ReportVersion(ReportChild, Base):
     """The raw page of each version of a report, zlib-compressed, for re-parsing without refetching."""
 
     __tablename__ = "report_versions"
     __table_args__ = (UniqueConstraint("report_id", "version"),
                       {"comment": "The raw page of each version of a report, for re-parsing without refetching."})
-    id: Mapped[int] = mapped_column(primary_key=True,
-        comment="Row id.")
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
-        comment="The report (`reports.id`).")
     version: Mapped[int] = mapped_column(Integer,
         comment="Version number, 1 upwards.", info={"unit": "count"})
     url: Mapped[str] = mapped_column(String(2048),
@@ -184,14 +191,13 @@ class ReportVersion(Base):
         return zlib.decompress(self.raw_html_z) if self.raw_html_z is not None else None
 
 
-class Stat(Base):
+class Stat(ReportChild, Base):
     __tablename__ = "stats"
     __table_args__ = {"comment": "Every cell of every statistics table of a report (and, without a table, figures"
                                  " read from sentences)."}
-    id: Mapped[int] = mapped_column(primary_key=True,
+    # ReportChild's id with its own comment (and the same sort_order, so that it stays first)
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1,
         comment="Row id (the order the cells were read in).")
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
-        comment="The report (`reports.id`).")
     section: Mapped[str | None] = mapped_column(Text, index=True,
         comment="The table or part the cell belongs to (see *Statistics cells*).")
     group: Mapped[str | None] = mapped_column("grp", Text,
@@ -206,15 +212,11 @@ class Stat(Base):
         comment="The figure; null for a blank cell.", info={"unit": "`unit`"})
 
 
-class CheckRow(Base):
+class CheckRow(ReportChild, Base):
     __tablename__ = "checks"
     __table_args__ = {"comment": "The consistency rules a report's own figures break, and those it breaks against"
                                  " the same body's report of the year before (`year.*`, with `other_report_id`; "
                                  "see *Check rules*)."}
-    id: Mapped[int] = mapped_column(primary_key=True,
-        comment="Row id.")
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
-        comment="The report (`reports.id`).")
     rule: Mapped[str] = mapped_column(String(100), index=True,
         comment="The rule broken (see *Check rules*).")
     expected: Mapped[float | None] = mapped_column(Float,
@@ -230,13 +232,9 @@ class CheckRow(Base):
                 "contradicts (`reports.id`); null for a report's own checks.")
 
 
-class AttachmentRow(Base):
+class AttachmentRow(ReportChild, Base):
     __tablename__ = "attachments"
     __table_args__ = {"comment": "The documents (PDF, DOCX, XLS…) linked from a report page."}
-    id: Mapped[int] = mapped_column(primary_key=True,
-        comment="Row id.")
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True,
-        comment="The report (`reports.id`).")
     url: Mapped[str] = mapped_column(String(2048),
         comment="The document's URL.")
     name: Mapped[str | None] = mapped_column(Text,
@@ -318,8 +316,7 @@ class ReportColumn(Base):
         comment="Why the last crawl of the column failed (404, no report link, redirected home).")
     last_error_at: Mapped[datetime | None] = mapped_column(DateTime,
         comment="When it failed.", info={"unit": "UTC timestamp"})
-    reports_seen: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Report links read from it by the last successful crawl.", info={"unit": "count"})
+    reports_seen: Mapped[int] = count_column("Report links read from it by the last successful crawl.")
     # False: failed, the portal is rediscovered
     active: Mapped[bool] = mapped_column(Boolean, default=True,
         comment="False once it failed: the next run rediscovers the portal instead of crawling it.",
@@ -341,20 +338,13 @@ class Run(Base):
         comment="The portal ids crawled, comma-separated.")
     finish_reason: Mapped[str | None] = mapped_column(String(100),
         comment="Scrapy's finish reason (`finished`, `shutdown`, …).")
-    pages_fetched: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Responses received.", info={"unit": "count"})
-    not_modified: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Responses `304 Not Modified`.", info={"unit": "count"})
-    new_reports: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Reports stored for the first time.", info={"unit": "count"})
-    changed_reports: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Known reports stored as a new version.", info={"unit": "count"})
-    duplicates: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Known reports seen under another URL.", info={"unit": "count"})
-    dropped: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Pages dropped by validation (no title, outside the year range, …).", info={"unit": "count"})
-    failures: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Failure rows recorded.", info={"unit": "count"})
+    pages_fetched: Mapped[int] = count_column("Responses received.")
+    not_modified: Mapped[int] = count_column("Responses `304 Not Modified`.")
+    new_reports: Mapped[int] = count_column("Reports stored for the first time.")
+    changed_reports: Mapped[int] = count_column("Known reports stored as a new version.")
+    duplicates: Mapped[int] = count_column("Known reports seen under another URL.")
+    dropped: Mapped[int] = count_column("Pages dropped by validation (no title, outside the year range, …).")
+    failures: Mapped[int] = count_column("Failure rows recorded.")
     stats_json: Mapped[dict | None] = mapped_column(JSON,
         comment="Scrapy's crawl statistics (numbers and strings).", info={"unit": "JSON"})
 
@@ -374,8 +364,7 @@ class Failure(Base):
         comment="HTTP status, when there was a response.", info={"unit": "HTTP status"})
     exception: Mapped[str | None] = mapped_column(Text,
         comment="The exception's type and message, when one was raised.")
-    retries: Mapped[int] = mapped_column(Integer, default=0,
-        comment="Retries before giving up.", info={"unit": "count"})
+    retries: Mapped[int] = count_column("Retries before giving up.")
     reason: Mapped[str] = mapped_column(Text,
         comment="Why the URL gave no report, in words.")
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
