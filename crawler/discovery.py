@@ -21,6 +21,7 @@ from parsel import Selector
 from scrapy.http import Response
 
 from crawler.extract.title import is_annual_report
+from crawler.items import Column
 from crawler.urls import within
 
 # Anchor texts towards disclosure, best first (matched on the text without whitespace).
@@ -73,15 +74,6 @@ class ColumnOutcome:
     reports_seen: int
     error: str | None
     remembered: bool        # found by an earlier discovery (a failure then means: rediscover)
-
-
-@dataclass
-class Column:
-    url: str
-    family: str
-    title: str | None
-    department: str | None
-    found_via: str | None
 
 
 def compact(text: str) -> str:

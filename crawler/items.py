@@ -72,15 +72,23 @@ class CrawlFailure:
 
 
 @dataclass
+class Column:
+    """An annual-report column (年报栏目) of a portal: found by discovery, remembered from an earlier
+    run, or the portal's registered listing."""
+
+    url: str
+    family: str
+    title: str | None
+    department: str | None      # the department or township whose column it is
+    found_via: str | None       # the page whose link led discovery to it
+
+
+@dataclass
 class DiscoveredColumn:
     """An annual-report column discovery found on a portal: remembered in `report_columns`."""
 
     portal_id: str
-    url: str
-    family: str | None = None
-    title: str | None = None
-    department: str | None = None
-    found_via: str | None = None
+    column: Column
 
 
 @dataclass

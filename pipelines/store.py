@@ -132,9 +132,10 @@ class CrawlStore:
                                   item.exception, item.retries)
             return "failure"
         if isinstance(item, DiscoveredColumn):
+            column = item.column
             with self.Session.begin() as session:
-                db.remember_column(session, item.portal_id, item.url, item.family, item.title, item.department,
-                                   item.found_via)
+                db.remember_column(session, item.portal_id, column.url, column.family, column.title,
+                                   column.department, column.found_via)
             return "column"
         if isinstance(item, PortalDiscovered):
             with self.Session.begin() as session:

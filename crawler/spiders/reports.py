@@ -32,13 +32,13 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler import defaults, discovery
-from crawler.discovery import Column, ColumnOutcome, DiscoveryWalk, NavLink
+from crawler.discovery import ColumnOutcome, DiscoveryWalk, NavLink
 from crawler.extract.title import report_year
 from crawler.families.base import Family
 from crawler.families.detect import detect_family
 from crawler.families.registry import family_class
 from crawler.families.shapes import is_report_link
-from crawler.items import CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
+from crawler.items import Column, CrawlFailure, DiscoveredColumn, PortalDiscovered, Report
 from crawler.plan import CrawlPlan
 from crawler.registry import Portal, load_portals, select_portals
 from crawler.urls import canonical_url, registered_domain, seen_key, within
@@ -287,8 +287,7 @@ class ReportsSpider(scrapy.Spider):
             walk.columns.append(column)
             self.logger.info("portal %s: annual-report column %s %s (%s%s)", portal.id, column.title or "",
                              column.url, column.family, f", {column.department}" if column.department else "")
-            yield DiscoveredColumn(portal_id=portal.id, url=column.url, family=column.family, title=column.title,
-                                   department=column.department, found_via=column.found_via)
+            yield DiscoveredColumn(portal.id, column)
             if not self.discover_only:
                 yield from self._crawl_discovered(response, portal, column)
         if depth < walk.max_depth:
