@@ -1,10 +1,11 @@
 """Packaging for `scrapyd-deploy`: the egg Scrapyd runs the crawler from.
 
 The egg holds the `crawler` and `pipelines` packages with their data files (registry TOML,
-demo seed texts) and the Alembic migrations. Scrapyd imports the egg as a zip file, so the
-migrations go in as the package `pipelines.migrations` (from the top-level `migrations/`
-directory), where `pipelines.migrations_files.migrations_path()` finds them as package
-resources. The dependencies are not in the egg: install requirements.txt on the Scrapyd host.
+demo seed texts and their metadata, detail-URL shapes, export column meanings) and the Alembic
+migrations. Scrapyd imports the egg as a zip file, so the migrations go in as the package
+`pipelines.migrations` (from the top-level `migrations/` directory), where
+`pipelines.migrations_files.migrations_path()` finds them as package resources. The
+dependencies are not in the egg: install requirements.txt on the Scrapyd host.
 """
 from setuptools import find_packages, setup
 
@@ -23,7 +24,9 @@ setup(
     package_data={
         "crawler.registry": ["*.toml", "*.csv"],
         "crawler": ["templates/*.jinja"],
-        "crawler.demo": ["seeds/*.txt"],
+        "crawler.demo": ["seeds/*.txt", "seeds/reports.toml"],
+        "crawler.families": ["shapes.toml"],
+        "pipelines": ["export_columns.toml"],
         "pipelines.migrations": ["script.py.mako"],
     },
     entry_points={"scrapy": ["settings = crawler.settings"]},

@@ -2,19 +2,23 @@
 
 Generated, never written by hand: the tables and columns, with what they mean, come from the
 SQLAlchemy models (pipelines/db/models.py: each table's and column's `comment=`, a column's unit in
-its `info`), the export files' columns from pipelines/export.py (what an export-only column means is
-said here, `EXPORT_DOCS`), the units from crawler/extract/numbers.py and the check rules from the
-RULES registries of crawler/extract/checks.py and years.py. A column without a description is
+its `info`), the export files' columns from pipelines/export.py (what an export-only column and a
+panel column mean is said beside it, in pipelines/export_columns.toml), the units from
+crawler/extract/numbers.py and the check rules from the RULES registries of crawler/extract/checks.py
+and years.py. A column without a description is
 printed as `UNDESCRIBED` and fails the test that keeps the committed file current.
 """
 from __future__ import annotations
 
 import re
 import sys
+import tomllib
+from importlib import resources
 
 UNDESCRIBED = "UNDESCRIBED"
 DATE = "YYYY-MM-DD"
 UTC = "UTC timestamp"
+EXPORT_COLUMNS_TOML = "export_columns.toml"   # in the pipelines package, beside export.py
 
 # The order the tables are documented in; what a table and its columns mean is their `comment=`
 # (and a column's unit its `info["unit"]`) on the models, pipelines/db/models.py.
@@ -27,84 +31,18 @@ def column_doc(column) -> tuple[str, str] | None:
     return (column.comment, column.info.get("unit", "")) if column.comment else None
 
 
-EXPORT_DOCS: dict[str, tuple[str, str]] = {
-    "other_urls": ("The report's other URLs (`report_urls`), space-separated.", ""),
-    "province": ("The province of the report (its own region, else its registry portal's).", ""),
-    "prefecture": ("The prefecture of the report, read from the report; empty when not known.", ""),
-    "county": ("The county of the report, read from the report; empty when not known.", ""),
-    "division_code": ("GB/T 2260 code of the smallest region recognised in the report.", "6 digits"),
-    "stats_cells": ("How many statistics cells the report has.", "count"),
-    "checks_failed": ("How many check rules its figures break.", "count"),
-    "attachments": ("The attachment URLs, as a JSON list (jsonl: a list of {url, name, media_type, sha256}).", ""),
-    "report_id": ("The report (`reports.id`).", ""),
-    "report_url": ("The report's URL (`reports.url`).", ""),
-    "group": ("= `stats.grp`.", ""),
-    "column": ("= `stats.col`.", ""),
-    "stats": ("jsonl only: the report's `stats` rows as a list of {section, group, item, column, unit, value}.", ""),
-    "checks": ("jsonl only: the report's `checks` rows as a list of {rule, expected, found, message}.", ""),
-}
+def _column_docs(*parts: str) -> tuple[dict[str, tuple[str, str]], ...]:
+    """{column: (meaning, unit)} of each named table of pipelines/export_columns.toml, read once (as a
+    package resource: also inside a zipped egg)."""
+    text = resources.files("pipelines").joinpath(EXPORT_COLUMNS_TOML).read_text(encoding="utf-8")
+    tables = tomllib.loads(text)
+    return tuple({name: (doc["meaning"], doc.get("unit", "")) for name, doc in tables[part].items()}
+                 for part in parts)
 
-# panel-file columns (`export --panel`; the figures are read by crawler/extract/panel.py)
-_T21 = "2021 template only"
-PANEL_DOCS: dict[str, tuple[str, str]] = {
-    "body_id": ("The reporting body (`bodies.id`).", ""),
-    "body_name": ("`bodies.name`: the body's name as first printed.", ""),
-    "canonical_name": ("`bodies.canonical_name`.", ""),
-    "kind": ("`bodies.kind`: government, office, department or township.", ""),
-    "level": ("`bodies.level`: province, prefecture, county or township.", ""),
-    "province": ("`bodies.province`.", ""),
-    "prefecture": ("`bodies.prefecture`.", ""),
-    "county": ("`bodies.county`.", ""),
-    "division_code": ("`bodies.division_code` (GB/T 2260).", "6 digits"),
-    "report_year": ("The report year.", "year"),
-    "report_id": ("The report the figures are read from (`reports.id`): of the body's reports of the year, the one "
-                  "with the most table cells, then the lowest id.", ""),
-    "reports": ("How many reports the body has for the year.", "count"),
-    "format": ("The report's table format: `2021` (2019 template, 2021 revision), `2019` (its first version), "
-               "`pre2019`, or empty (no statistics table).", ""),
-    "title": ("The report's title.", ""),
-    "publisher": ("The report's 发布机构, as printed.", ""),
-    "active_items": ("主动公开政府信息数 / 主动公开信息数 / 主动公开文件数 of the year (not 历年累计); "
-                     "before 2019 only: the 2019 template has no total.", "items"),
-    "regulations_issued": ("规章 本年制发件数 (2021), 本年新制作数量 (2019/2020).", "documents"),
-    "regulations_repealed": ("规章 本年废止件数; " + _T21 + ".", "documents"),
-    "regulations_in_force": ("规章 现行有效件数; " + _T21 + " (对外公开总数量 of 2019/2020 is another figure).",
-                             "documents"),
-    "normative_issued": ("行政规范性文件 本年制发件数 (2021), 规范性文件 本年新制作数量 (2019/2020).", "documents"),
-    "normative_repealed": ("行政规范性文件 本年废止件数; " + _T21 + ".", "documents"),
-    "normative_in_force": ("行政规范性文件 现行有效件数; " + _T21 + ".", "documents"),
-    "licensing_decisions": ("行政许可 (本年)处理决定数量; 2019 template.", "decisions"),
-    "penalty_decisions": ("行政处罚 (本年)处理决定数量; 2019 template.", "decisions"),
-    "enforcement_decisions": ("行政强制 (本年)处理决定数量; 2019 template.", "decisions"),
-    "admin_fees_wan": ("行政事业性收费 本年收费金额; " + _T21 + " (2019/2020 count fee items).", "万元"),
-    "requests_new": ("Applications received: 一、本年新收 (总计 column); before 2019 收到申请数 / "
-                     "受理依申请公开信息总数.", "applications"),
-    "requests_carried_over": ("二、上年结转政府信息公开申请数量 (总计); 2019 template.", "applications"),
-    "results_disclosed": ("三、（一）予以公开 (总计); before 2019 同意公开答复数.", "applications"),
-    "results_partly": ("三、（二）部分公开 (总计); before 2019 同意部分公开答复数.", "applications"),
-    "results_refused": ("三、（三）不予公开, the sum of its rows (总计); before 2019 不同意 / 不予 / 否决公开答复数.",
-                        "applications"),
-    "results_unavailable": ("三、（四）无法提供, the sum of its rows (总计); 2019 template.", "applications"),
-    "results_not_processed": ("三、（五）不予处理, the sum of its rows (总计); 2019 template.", "applications"),
-    "results_other": ("三、（六）其他处理 (its row, or from 2021 the sum of its rows; 总计); 2019 template.",
-                      "applications"),
-    "results_total": ("三、（七）总计 (总计); before 2019 申请答复数 / 对申请的答复总数.", "applications"),
-    "requests_carried_forward": ("四、结转下年度继续办理 (总计); 2019 template.", "applications"),
-    "review_total": ("行政复议 总计; before 2019 行政复议数(量).", "cases"),
-    "review_corrected": ("行政复议 结果纠正; before 2019 its 被依法纠错数.", "cases"),
-    "review_pending": ("行政复议 尚未审结; 2019 template.", "cases"),
-    "litigation_total": ("行政诉讼 总计, both lines (未经复议直接起诉 + 复议后起诉); "
-                         "before 2019 行政诉讼数(量).", "cases"),
-    "litigation_corrected": ("行政诉讼 结果纠正, both lines; before 2019 its 被依法纠错数.", "cases"),
-    "disclosure_fees_wan": ("依申请公开信息收取的费用 (fees charged for disclosure); before 2019 only.", "万元"),
-    "disclosure_rate": ("公开率 = (results_disclosed + results_partly) ÷ results_total; empty when a part is "
-                        "missing or results_total is 0.", "0–1"),
-    "review_correction_rate": ("复议纠错率 = review_corrected ÷ (review_total − review_pending), the cases "
-                               "concluded; empty when a part is missing or none was concluded.", "0–1"),
-    "checks_failed": ("How many check rows the report has (its own rules and `year.*`).", "count"),
-    "year_checks_failed": ("How many of them are `year.*` checks against the body's report of the year before.",
-                           "count"),
-}
+
+# what an export column means where no model column of its name says it, and every panel-file column
+# (`export --panel`; the figures are read by crawler/extract/panel.py)
+EXPORT_DOCS, PANEL_DOCS = _column_docs("export", "panel")
 
 _TYPE_NAMES = (("VARCHAR", "text"), ("TEXT", "text"), ("INTEGER", "integer"), ("FLOAT", "number"),
                ("DATETIME", "timestamp"), ("BOOLEAN", "boolean"), ("BLOB", "bytes"), ("JSON", "JSON"))

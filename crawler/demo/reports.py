@@ -1,11 +1,16 @@
-"""The demo portal's reports: the five seed reports, with the metadata a portal shows for them."""
+"""The demo portal's reports: the five seed reports, with the metadata a portal shows for them
+(data: seeds/reports.toml)."""
 from __future__ import annotations
 
 import html
+import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+SEEDS_TOML = "reports.toml"   # the reports' metadata, in SEEDS_DIR
 
 
 @dataclass
@@ -39,27 +44,17 @@ class DemoReport:
         return "\n".join(lines)
 
 
+@lru_cache(maxsize=1)
+def _seed_rows() -> tuple[dict, ...]:
+    """The rows of seeds/reports.toml, read once (as package resources: also inside a zipped egg)."""
+    text = resources.files(__package__).joinpath("seeds").joinpath(SEEDS_TOML).read_text(encoding="utf-8")
+    return tuple(tomllib.loads(text)["report"])
+
+
 def seed_reports() -> list[DemoReport]:
-    """The seeds as the demo county portal publishes them (newest first, like a real column)."""
-    return [
-        DemoReport("nanshan-2020", "001_3b10d53d6ce3f43f.txt", "南山区2020年政府信息公开工作年度报告",
-                   "2021-01-26", "202101/t20210126_482101.html", index_no="11230404MB1901234X/2021-00003",
-                   publisher="鹤岗市南山区人民政府办公室", topic="政务公开", written_on="2021-01-25",
-                   keywords="政府信息公开 年度报告"),
-        DemoReport("songling-2018", "002_bb9a5f7779685f94.txt", "2018年松岭区政府信息公开工作年度报告",
-                   "2019-03-11", "201903/t20190311_379726.html", index_no="000000000-2019-03726",
-                   publisher="地区行署办公室", topic="县(市)区", encoding="gbk"),
-        DemoReport("nanshan-2018", "000_3debe78227b016e7.txt", "南山区政府2018年度政府信息公开报告",
-                   "2019-03-18", "201903/t20190318_377001.html", index_no="11230404MB1901234X/2019-00007",
-                   publisher="鹤岗市南山区人民政府办公室", topic="政务公开", written_on="2019-03-16",
-                   encoding="gbk"),
-        DemoReport("nanchang-gxq-2018", "003_09ecbd43e5a0b949.txt", "南昌高新区2018年政府信息公开工作年度报告",
-                   "2019-01-04", "201901/t20190104_370002.html", index_no="F36010000-2019-00002",
-                   publisher="南昌高新区管委会办公室", topic="政务公开", written_on="2019-01-02"),
-        DemoReport("tongjiang-2017", "004_ad8af40d0a921405.txt", "同江市2017年政府信息公开工作年度报告",
-                   "2018-03-20", "201803/t20180320_300417.html", index_no="11230881MB0000001Y/2018-00011",
-                   publisher="同江市人民政府办公室", topic="政务公开"),
-    ]
+    """The seeds as the demo county portal publishes them (newest first, like a real column), as
+    seeds/reports.toml lists them; new objects on every call."""
+    return [DemoReport(**row) for row in _seed_rows()]
 
 
 METADATA_ROWS = (
