@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -273,7 +274,7 @@ class PortalRow(Base):
     discovered_at: Mapped[datetime | None] = mapped_column(DateTime,
         comment="When discovery last walked the portal for its annual-report columns.", info={"unit": "UTC timestamp"})
     # a remembered column failed
-    needs_discovery: Mapped[bool] = mapped_column(Boolean, default=False,
+    needs_discovery: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
         comment="A remembered column failed (404, no report link, redirected home): the next run rediscovers "
                 "the portal.", info={"unit": "boolean"})
     last_crawl_at: Mapped[datetime | None] = mapped_column(DateTime,
