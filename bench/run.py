@@ -1,24 +1,31 @@
 """`make bench`: how fast and how lean the crawler is, measured on this machine in one run.
 
 Prints:
-1. Scrapy's own limit: `scrapy bench` pages/s (its built-in local server and link-following spider);
-2. the full pipeline's pages/s (fetch → parse → validate → dedupe → store) crawling the large
-   generated demo portal set (5,000 reports, crawler/demo/columns/large.py) into SQLite, and into
-   PostgreSQL when BENCH_DATABASE_URL / TEST_DATABASE_URL names a server (the bench creates and
-   uses its own database `<name>_bench` there); the ratio to (1), each measured right after its
-   own `scrapy bench`, in --pairs pairs (best and worst printed);
-3. parse time per report page outside Scrapy (decode + report_from_html), median and p95 of the CPU time
+1. parse time per report page outside Scrapy (decode + report_from_html), median and p95 of the CPU time
    (process_time: the figure is per core), best of --rounds rounds, pages/s per core;
+2. the headline: the full pipeline's pages/s (fetch → parse → validate → dedupe → store, as
+   `python -m crawler crawl`) on the large generated demo portal set (5,000 reports,
+   crawler/demo/columns/large.py) ÷ the pages/s of a bare Scrapy spider following the same links of
+   the same portals with the same settings and doing nothing else (bench/bare_spider.py), into
+   SQLite, and into PostgreSQL when BENCH_DATABASE_URL / TEST_DATABASE_URL names a server (the
+   bench creates and uses its own database `<name>_bench` there); each pipeline run right after its
+   own bare run, in --pairs pairs (best and worst printed). This anchor replaces `scrapy bench`,
+   whose pages are its own (hundreds of links each), not ours;
+3. CPU ms per page of each process while it crawls (start-up excluded; the bare and the pipeline
+   crawler, and the demo server that generates the pages, which shares the 2 cores), and the share of
+   the pipeline crawler's CPU spent in parse, MinHash signature, store and the rest (Scrapy, the
+   spider, the other pipelines), timed by bench/timed_crawl.py around those stages (nothing in the
+   product is timed);
 4. the crawler process's peak RSS at 5,000 reports, and at 50,000 with --with-50k (about 20 minutes
    at the measured rate, hence optional), and their ratio.
-Targets (issue 8): ratio ≥ 0.6, parse ≥ 200 pages/s per core, peak RSS < 400 MB, 50,000 ≤ 1.2 × 5,000.
+Targets (issues 8 and 16): pipeline ÷ bare ≥ 0.5 into SQLite and into PostgreSQL, parse ≥ 200 pages/s
+per core, peak RSS < 400 MB, 50,000 ≤ 1.2 × 5,000.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -31,17 +38,8 @@ sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
                   "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": "0"}
-
-
-def scrapy_bench(seconds: int) -> float:
-    """Pages/s of `scrapy bench` (run outside the project, so with Scrapy's default settings)."""
-    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-    proc = subprocess.run([PYTHON, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
-                           "-s", "LOGSTATS_INTERVAL=1"], cwd=tempfile.gettempdir(), env=env,
-                          capture_output=True, text=True, timeout=seconds + 60)
-    pages = int(re.search(r"'response_received_count': (\d+)", proc.stderr)[1])
-    elapsed = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", proc.stderr)[1])
-    return pages / elapsed
+STAGES = ("parse", "signature", "store")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def serve_large(reports: int) -> tuple[subprocess.Popen, str]:
@@ -52,23 +50,68 @@ def serve_large(reports: int) -> tuple[subprocess.Popen, str]:
     return proc, proc.stdout.readline().strip()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time so far of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def run_crawler(cmd: list[str], env: dict) -> tuple[int, float, float]:
+    """Run a crawler process to its end: exit status, CPU seconds (start-up included), peak RSS in MB."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    return os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
 def crawl(database_url: str, demo_url: str, workdir: Path) -> dict:
-    """One full crawl of the large set as `python -m crawler crawl`; its stats, pages/s and peak RSS."""
+    """One full crawl of the large set as `python -m crawler crawl` (through bench/timed_crawl.py, which
+    times its stages); its stats, pages/s, CPU per page and per stage, peak RSS."""
     stats_file = workdir / f"stats-{time.monotonic_ns()}.json"
-    cmd = [PYTHON, "-m", "crawler", "crawl", "-a", "province=大型演示"]
+    times_file = workdir / f"times-{time.monotonic_ns()}.json"
+    cmd = [PYTHON, str(ROOT / "bench" / "timed_crawl.py"), str(times_file), "crawl", "-a", "province=大型演示"]
     for name, value in {**CRAWL_SETTINGS, "REPORTS_STATS_FILE": str(stats_file)}.items():
         cmd += ["-s", f"{name}={value}"]
     env = {**os.environ, "DATABASE_URL": database_url, "REPORTS_DEMO_URL": demo_url}
     env.pop("REDIS_URL", None)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    status, cpu, rss = run_crawler(cmd, env)
+    stats, times = json.loads(stats_file.read_text()), json.loads(times_file.read_text())
+    result = _figures(stats, times["crawl"], cpu, rss, status)
+    result["stored"] = stats.get("reports/stored/new", 0)
+    result["stage_s"] = {stage: times[stage] for stage in STAGES}
+    return result
+
+
+def bare(demo_url: str, workdir: Path) -> dict:
+    """The bare spider (bench/bare_spider.py) over the same portals, with the same settings."""
+    stats_file = workdir / f"bare-{time.monotonic_ns()}.json"
+    cmd = [PYTHON, str(ROOT / "bench" / "bare_spider.py"), demo_url, str(stats_file)]
+    for name, value in CRAWL_SETTINGS.items():
+        cmd += ["-s", f"{name}={value}"]
+    env = {k: v for k, v in os.environ.items() if k not in ("SCRAPY_SETTINGS_MODULE", "REDIS_URL")}
+    status, cpu, rss = run_crawler(cmd, env)
     stats = json.loads(stats_file.read_text())
+    return _figures(stats, stats["bench/cpu_seconds"], cpu, rss, status)
+
+
+def _figures(stats: dict, crawl_cpu: float, cpu: float, rss: float, status: int) -> dict:
     pages = stats.get("response_received_count", 0)
-    return {"pages": pages, "stored": stats.get("reports/stored/new", 0), "finish": stats.get("finish_reason"),
-            "seconds": stats["elapsed_time_seconds"], "pages_per_s": pages / stats["elapsed_time_seconds"],
-            "cpu_ms_per_page": (usage.ru_utime + usage.ru_stime) * 1000 / max(pages, 1),
-            "peak_rss_mb": usage.ru_maxrss / 1024, "exit": proc.returncode}
+    return {"pages": pages, "finish": stats.get("finish_reason"), "seconds": stats["elapsed_time_seconds"],
+            "pages_per_s": pages / stats["elapsed_time_seconds"], "crawl_cpu_s": crawl_cpu,
+            "cpu_ms_per_page": crawl_cpu * 1000 / max(pages, 1),
+            "startup_cpu_s": cpu - crawl_cpu, "peak_rss_mb": rss, "exit": status}
+
+
+def with_server(reports: int, run) -> dict:
+    """`run(demo_url)` against a demo server of its own; the server's CPU per page while it ran."""
+    server, base_url = serve_large(reports)
+    try:
+        before = cpu_seconds(server.pid)
+        result = run(base_url)
+        result["server_ms_per_page"] = (cpu_seconds(server.pid) - before) * 1000 / max(result["pages"], 1)
+        return result
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def parse_times(count: int, rounds: int) -> list[list[float]]:
@@ -106,22 +149,29 @@ def bench_postgres(server_url: str) -> str:
 
 
 def large_run(reports: int, database_url: str, workdir: Path) -> dict:
-    server, base_url = serve_large(reports)
-    try:
-        return crawl(database_url, base_url, workdir)
-    finally:
-        server.terminate()
-        server.wait()
+    return with_server(reports, lambda url: crawl(database_url, url, workdir))
+
+
+def bare_run(reports: int, workdir: Path) -> dict:
+    return with_server(reports, lambda url: bare(url, workdir))
+
+
+def stage_line(runs: list[dict]) -> str:
+    """Each stage's share of the pipeline crawler's CPU while crawling, over the runs given."""
+    total = sum(r["crawl_cpu_s"] for r in runs)
+    pages = sum(r["pages"] for r in runs)
+    seconds = {stage: sum(r["stage_s"][stage] for r in runs) for stage in STAGES}
+    seconds["Scrapy/rest"] = total - sum(seconds.values())
+    return ", ".join(f"{stage} {100 * s / total:.0f}% ({s * 1000 / pages:.1f} ms)" for stage, s in seconds.items())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=5000, help="reports of the pipeline run (default 5000)")
     parser.add_argument("--with-50k", action="store_true", help="also crawl 50,000 reports for peak RSS (~20 min)")
-    parser.add_argument("--bench-seconds", type=int, default=20, help="duration of `scrapy bench`")
     parser.add_argument("--parse-pages", type=int, default=250)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the parse timing (best reported)")
-    parser.add_argument("--pairs", type=int, default=2, help="scrapy bench + pipeline pairs per database")
+    parser.add_argument("--pairs", type=int, default=2, help="bare + pipeline pairs per database")
     opts = parser.parse_args(argv)
     postgres = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -137,28 +187,42 @@ def main(argv: list[str] | None = None) -> int:
           f"{median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms per report page = {1 / median:.0f} pages/s per core "
           f"(target ≥ 200); round medians {min(medians) * 1000:.1f}–{max(medians) * 1000:.1f} ms", flush=True)
 
-    # scrapy bench and the pipeline are measured in pairs, one right after the other, so that a
+    # the bare spider and the pipeline are measured in pairs, one right after the other, so that a
     # ratio compares the two at about the same machine speed
     databases = {"sqlite": lambda: fresh_sqlite(workdir)}
     if postgres:
         databases["postgresql"] = lambda: bench_postgres(postgres)
     results: dict[str, list[dict]] = {name: [] for name in databases}
+    bares: list[dict] = []
     for pair in range(opts.pairs):
         for name, make_database in databases.items():
-            limit = scrapy_bench(opts.bench_seconds)
+            b = bare_run(opts.reports, workdir)
             r = large_run(opts.reports, make_database(), workdir)
-            r["ratio"] = r["pages_per_s"] / limit
+            r["ratio"] = r["pages_per_s"] / b["pages_per_s"]
             results[name].append(r)
-            print(f"pair {pair + 1}: scrapy bench {limit:.0f} pages/s; pipeline {opts.reports} reports into {name}: "
-                  f"{r['pages']} pages in {r['seconds']:.0f} s = {r['pages_per_s']:.1f} pages/s, "
-                  f"ratio {r['ratio']:.2f}; {r['stored']} stored, {r['finish']}; crawler CPU "
-                  f"{r['cpu_ms_per_page']:.1f} ms per page (start-up included); peak RSS "
-                  f"{r['peak_rss_mb']:.0f} MB", flush=True)
+            bares.append(b)
+            same = "" if b["pages"] == r["pages"] else f" (PAGES DIFFER: bare {b['pages']}, pipeline {r['pages']})"
+            print(f"pair {pair + 1}, {name}: bare {b['pages']} pages in {b['seconds']:.1f} s = "
+                  f"{b['pages_per_s']:.0f} pages/s; pipeline {r['pages']} pages in {r['seconds']:.1f} s = "
+                  f"{r['pages_per_s']:.1f} pages/s ({r['stored']} stored, {r['finish']}); "
+                  f"ratio {r['ratio']:.2f}{same}", flush=True)
+            print(f"    CPU ms per page while crawling: pipeline crawler {r['cpu_ms_per_page']:.1f} "
+                  f"(+{r['startup_cpu_s']:.1f} s start-up), its server {r['server_ms_per_page']:.1f}; bare crawler "
+                  f"{b['cpu_ms_per_page']:.1f} (+{b['startup_cpu_s']:.1f} s), its server "
+                  f"{b['server_ms_per_page']:.1f}; peak RSS pipeline {r['peak_rss_mb']:.0f} MB, bare "
+                  f"{b['peak_rss_mb']:.0f} MB", flush=True)
+            print(f"    pipeline crawler CPU: {stage_line([r])}", flush=True)
     for name, runs in results.items():
         ratios = [r["ratio"] for r in runs]
-        print(f"pipeline into {name}: ratio to scrapy bench {max(ratios):.2f} best, {min(ratios):.2f} worst "
-              f"of {len(runs)} (target ≥ 0.6); peak RSS {max(r['peak_rss_mb'] for r in runs):.0f} MB "
-              f"(target < 400)", flush=True)
+        print(f"pipeline into {name}: pages/s ÷ bare Scrapy on the same pages {max(ratios):.2f} best, "
+              f"{min(ratios):.2f} worst of {len(runs)} (target ≥ 0.5); crawler CPU "
+              f"{statistics.median(r['cpu_ms_per_page'] for r in runs):.1f} ms per page (median), "
+              f"{stage_line(runs)}; peak RSS {max(r['peak_rss_mb'] for r in runs):.0f} MB (target < 400)",
+              flush=True)
+    print(f"bare Scrapy: {statistics.median(b['pages_per_s'] for b in bares):.0f} pages/s (median of {len(bares)}), "
+          f"crawler CPU {statistics.median(b['cpu_ms_per_page'] for b in bares):.1f} ms per page, server "
+          f"{statistics.median(b['server_ms_per_page'] for b in bares):.1f} ms per page; peak RSS "
+          f"{max(b['peak_rss_mb'] for b in bares):.0f} MB", flush=True)
     if opts.with_50k:
         big = large_run(50_000, fresh_sqlite(workdir), workdir)
         base = max(r["peak_rss_mb"] for r in results["sqlite"])
