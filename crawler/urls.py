@@ -69,5 +69,5 @@ def _tld_extractor():
 def within(url: str, domains: list[str] | tuple[str, ...]) -> bool:
     """Whether a URL's host is one of the domains or a subdomain of one (Scrapy's offsite rule,
     on the host name: a port does not make another site)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == domain or host.endswith("." + domain) for domain in (d.lower() for d in domains))
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return any(host == domain or host.endswith("." + domain) for domain in (d.lower().lstrip(".") for d in domains))

@@ -23,7 +23,7 @@ from email.message import Message
 from email.utils import collapse_rfc2231_value
 from io import BytesIO
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from itemadapter import ItemAdapter
 from scrapy import Request
@@ -43,6 +43,7 @@ from crawler.extract.encoding import decode_html
 from crawler.extract.tables import tables_from_html
 from crawler.items import Report
 from crawler.plan import CrawlPlan
+from crawler.urls import within
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class AttachmentsPipeline(FilesPipeline):
     # --- which attachments to fetch ------------------------------------------------------------
     def _on_portal(self, url: str) -> bool:
         domains = self.crawler.get_extension(CrawlPlan).domains
-        return not domains or on_domains(url, domains)
+        return not domains or within(url, domains)
 
     def _wanted(self, item) -> list[dict]:
         if not isinstance(item, Report):
@@ -217,12 +218,6 @@ class AttachmentsPipeline(FilesPipeline):
             return []
         html, _ = decode_html(item.raw_html, f"text/html; charset={item.encoding}" if item.encoding else None)
         return tables_from_html(body_fragment(html))
-
-
-def on_domains(url: str, domains: list[str]) -> bool:
-    """True when the URL's host (port ignored) is one of the domains or a subdomain of one."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return any(host == d or host.endswith("." + d) for d in (d.lower().lstrip(".") for d in domains))
 
 
 def stored_path(digest: str, kind: str) -> str:

@@ -26,7 +26,8 @@ from crawler.extract.document_report import DocumentUnreadable, is_pointer_only,
 from crawler.extract.documents import DocumentLimits, read_document, sniff_kind
 from crawler.extract.report import report_from_html, report_from_text
 from crawler.parse_target import parse_path_or_url
-from pipelines.attachments import filename_from_content_disposition, on_domains, safe_file_name, stored_path
+from crawler.urls import within
+from pipelines.attachments import filename_from_content_disposition, safe_file_name, stored_path
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
 EXPECTED = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))
@@ -263,10 +264,10 @@ def test_stored_path_depends_on_content_only():
 
 
 def test_attachments_only_on_the_portals_domains():
-    assert on_domains("http://127.0.0.1:8080/a.pdf", ["127.0.0.1"])
-    assert on_domains("https://files.nanshan.gov.cn/a.pdf", ["nanshan.gov.cn"])
-    assert not on_domains("https://evil.example/a.pdf", ["nanshan.gov.cn"])
-    assert not on_domains("https://nanshan.gov.cn.evil.example/a.pdf", ["nanshan.gov.cn"])
+    assert within("http://127.0.0.1:8080/a.pdf", ["127.0.0.1"])
+    assert within("https://files.nanshan.gov.cn/a.pdf", ["nanshan.gov.cn"])
+    assert not within("https://evil.example/a.pdf", ["nanshan.gov.cn"])
+    assert not within("https://nanshan.gov.cn.evil.example/a.pdf", ["nanshan.gov.cn"])
 
 
 # ---------------------------------------------------------------- page + attachment
