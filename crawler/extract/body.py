@@ -37,6 +37,7 @@ ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et"
 # dropped from the page before its body container is looked for (body_container)
 _DROPPED_BEFORE_SEARCH = ("script", "style", "noscript", "template")
 DROPPED_TAGS = ("script", "style", "noscript", "template", "xml", "head", "title", "iframe", "object")
+_DROPPED_TAGS = frozenset(DROPPED_TAGS)      # for membership tests: a set, not a scan of the tuple
 _LINE_BREAKING_TAGS = frozenset({
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "h1", "h2", "h3", "h4", "h5",
     "h6", "section", "article", "blockquote", "pre", "hr", "center", "form", "header", "footer", "nav",
@@ -133,16 +134,17 @@ def _visible_pieces(element: etree._Element, max_chars: int | None = None) -> li
     walk = etree.iterwalk(element, events=("start", "end"))
     for event, node in walk:
         tag = node.tag
-        dropped = not isinstance(tag, str) or tag.lower() in DROPPED_TAGS
+        tag = tag.lower() if isinstance(tag, str) else None
+        dropped = tag is None or tag in _DROPPED_TAGS
         if event == "start":
             if dropped:
                 walk.skip_subtree()
                 continue
-            if tag.lower() in _LINE_BREAKING_TAGS:
+            if tag in _LINE_BREAKING_TAGS:
                 pieces.append(" ")
             text = node.text
         else:
-            if not dropped and tag.lower() in _LINE_BREAKING_TAGS:
+            if not dropped and tag in _LINE_BREAKING_TAGS:
                 pieces.append(" ")
             text = node.tail if node is not element else None
         if text:
@@ -365,13 +367,13 @@ def _drop(element: etree._Element) -> None:
 
 
 def _is_dropped(node: etree._Element) -> bool:
-    return not isinstance(node.tag, str) or node.tag.lower() in DROPPED_TAGS
+    return not isinstance(node.tag, str) or node.tag.lower() in _DROPPED_TAGS
 
 
 def _write_blocks(element: etree._Element, lines: list[str], current: list[str], cell_separator: str,
                   string_values: dict | None) -> None:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    if tag in DROPPED_TAGS or not tag:
+    if tag in _DROPPED_TAGS or not tag:
         return
     if tag == "table":
         _flush(lines, current)
