@@ -251,3 +251,23 @@ def test_a_subtree_gives_the_labels_inside_it_in_page_order():
 def test_what_real_pages_broke(markup, expected):
     found = read_metadata(_html(markup))
     assert {field: found[field] for field in expected} == expected
+
+
+def test_label_starts_are_the_positions_where_a_label_matches():
+    """_LABEL_START (one branch per first character) finds every position where the alternation
+    of all labels matches, overlapping ones included, on every fixture page's text."""
+    import random
+    import re
+
+    from crawler.extract import metadata
+    from crawler.extract.body import parse_tree
+    from crawler.extract.encoding import decode_html
+    every_label_start = re.compile(rf"(?={metadata._LABEL_PATTERN})")
+    pages = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.html"))
+    texts = ["".join(metadata._TEXT_NODES(parse_tree(decode_html(page.read_bytes(), None)[0]))) for page in pages]
+    alphabet = "".join(metadata._LABEL_TO_FIELD) + " \u3000\xa0：:|x"
+    draw = random.Random(16)
+    texts += ["".join(draw.choice(alphabet) for _ in range(300)) for _ in range(200)]
+    for text in texts:
+        assert ([match.start() for match in metadata._LABEL_START.finditer(text)]
+                == [match.start() for match in every_label_start.finditer(text)])

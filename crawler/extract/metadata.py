@@ -66,9 +66,6 @@ _LABEL_WITH_COLON = re.compile(rf"(?:^|(?<=[\s|│]))(?P<label>{_LABEL_PATTERN})
 # the whole text is one label (a label cell), colon optional
 _LABEL_ONLY = re.compile(rf"^{_SPACES}(?P<label>{_LABEL_PATTERN}){_SPACES}{_COLON}?{_SPACES}$")
 _LINE_STARTS_WITH_LABEL = re.compile(rf"^[\s|]*(?:{_LABEL_PATTERN}){_SPACES}{_COLON}")
-# every position where a label starts (overlapping: 信息来源 and 来源); the first-character
-# class first, so that most positions fail at once
-_LABEL_START = re.compile(rf"(?=[{''.join(sorted({label[0] for label in _LABEL_TO_FIELD}))}])(?={_LABEL_PATTERN})")
 _TEXT_NODES = etree.XPath(".//text()")
 _TEMPLATE_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _HEADER_SEARCH_LINES = 10
@@ -76,6 +73,22 @@ _MAX_LABEL_ELEMENT_CHARS = 300
 
 _LINE_TAGS = frozenset({"p", "li"})
 _CANDIDATE_TAGS = ("td", "th", "dt", "dd", "li", "p", "span", "div", "strong", "b", "label", "em", "font")
+
+
+def _label_start_regex() -> re.Pattern:
+    """A regex that finds every position where a label starts (overlapping: 信息来源 and 来源),
+    matching only the label's first character: one branch per first character, the rest of its
+    labels looked ahead. Each branch begins with a literal, so the engine skips to the positions
+    holding a first character instead of trying every position of the text."""
+    rests: dict[str, list[str]] = {}
+    for label in sorted(_LABEL_TO_FIELD, key=len, reverse=True):
+        rests.setdefault(label[0], []).append(label[1:])
+    return re.compile("|".join(
+        re.escape(first) + f"(?={_SPACES}(?:" + "|".join(_SPACES.join(map(re.escape, rest)) for rest in labels) + "))"
+        for first, labels in sorted(rests.items())))
+
+
+_LABEL_START = _label_start_regex()
 
 
 def empty_metadata() -> dict:
