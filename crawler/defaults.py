@@ -19,6 +19,9 @@ DISCOVERY_CONCURRENCY = 2          # REPORTS_DISCOVERY_CONCURRENCY: pages of one
 
 # Store (pipelines/store.py, pipelines/db)
 STORE_RAW_HTML = True              # REPORTS_STORE_RAW_HTML: keep each version's raw page
+# Most items one store transaction holds (REPORTS_STORE_BATCH): the store writes whatever arrived
+# while it wrote the last batch, up to this many, in one transaction.
+STORE_BATCH = 100
 # MinHash Jaccard at which two bodies are copies: a same-publisher, same-year body is a repost
 # (REPORTS_REPOST_SIMILARITY), and the coverage page counts a year over year pair as largely copied.
 REPOST_SIMILARITY = 0.9

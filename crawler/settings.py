@@ -79,6 +79,7 @@ REPORTS_DISCOVERY_MAX_DEPTH = defaults.DISCOVERY_MAX_DEPTH       # clicks from t
 REPORTS_DISCOVERY_CONCURRENCY = defaults.DISCOVERY_CONCURRENCY   # pages of one walk in flight (best first needs few)
 REPORTS_DEMO_URL = os.environ.get("REPORTS_DEMO_URL", "")   # replaces {demo} in registry start URLs
 REPORTS_STORE_RAW_HTML = defaults.STORE_RAW_HTML   # keep each version's raw page (zlib) in report_versions
+REPORTS_STORE_BATCH = defaults.STORE_BATCH         # most items per store transaction
 # MinHash Jaccard at which a same-publisher, same-year body is a repost
 REPORTS_REPOST_SIMILARITY = defaults.REPOST_SIMILARITY
 REPORTS_PROGRESS = False                  # `python -m crawler crawl` switches the status line on

@@ -4,9 +4,17 @@ through, and `StorePipeline`, the thin item pipeline that hands it each item.
 `CrawlStore` is a Scrapy extension (EXTENSIONS), so the crawler builds it once and hands it to
 whoever asks (`crawler.get_extension(CrawlStore)`): the spider asks it what earlier crawls stored
 (`memory`), opens the run (`start_run`) and tells it how the crawl went (`crawl_outcomes`); the
-pipeline stores each item through it, in the store's own database thread, one unit of work
-(`with Session.begin()`) per item, so a failing item rolls back alone. On spider_closed, the
-first moment the finish reason is known, it closes the run row."""
+pipeline stores each item through it (`store`), in the store's own database thread.
+
+Items are written in batches, by group commit: whenever the database thread is free it takes
+every item that arrived while it wrote the last batch (at most REPORTS_STORE_BATCH) and writes
+them in one transaction. A slow crawl thus commits each report at once, a fast one shares a
+commit among many; no item waits longer than the batch before it takes to write. An item's
+`store` returns only after its batch commits, so an item (and, distributed, its request) is
+acknowledged only once it is stored: a killed crawl loses no acknowledged item. When a batch
+fails, it is rolled back and its items are written again one transaction each, so a failing item
+rolls back alone. On spider_closed, the first moment the finish reason is known, it closes the
+run row."""
 from __future__ import annotations
 
 import logging
@@ -15,6 +23,8 @@ from dataclasses import dataclass, field
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from crawler import defaults
 from crawler.discovery import ColumnOutcome
@@ -46,21 +56,27 @@ class PortalOutcome:
 
 
 class CrawlStore:
-    def __init__(self, crawler, database_url: str | None, keep_raw: bool, repost_similarity: float):
+    def __init__(self, crawler, database_url: str | None, keep_raw: bool, repost_similarity: float,
+                 batch_size: int = defaults.STORE_BATCH):
         self.crawler = crawler
         self.database_url = database_url
         self.keep_raw = keep_raw
         self.repost_similarity = repost_similarity
+        self.batch_size = max(1, batch_size)
         self.run_id: int | None = None
         self.counts = {"new_reports": 0, "changed_reports": 0, "duplicates": 0, "failures": 0}
         self.Session = None
         self.pool = None
+        self.waiting: list[tuple[object, Deferred]] = []    # items handed over, not yet in a batch
+        self.writing = False                                  # a batch is in the database thread
+        self.bodies: dict[str, int] = {}                      # body key -> id, of committed bodies
 
     @classmethod
     def from_crawler(cls, crawler):
         store = cls(crawler, crawler.settings.get("DATABASE_URL") or None,
                     crawler.settings.getbool("REPORTS_STORE_RAW_HTML", defaults.STORE_RAW_HTML),
-                    crawler.settings.getfloat("REPORTS_REPOST_SIMILARITY", defaults.REPOST_SIMILARITY))
+                    crawler.settings.getfloat("REPORTS_REPOST_SIMILARITY", defaults.REPOST_SIMILARITY),
+                    crawler.settings.getint("REPORTS_STORE_BATCH", defaults.STORE_BATCH))
         crawler.signals.connect(store.spider_closed, signal=signals.spider_closed)
         return store
 
@@ -115,43 +131,81 @@ class CrawlStore:
 
     # --- what the pipeline hands over -----------------------------------------------------------
     async def store(self, item):
-        """Store an item in the store's database thread (one, so SQLite has one writer and items
-        are stored in the order they come); the reactor thread goes on downloading and parsing."""
-        from twisted.internet import reactor
-        from twisted.internet.threads import deferToThreadPool
-
+        """Store an item; returns once the transaction holding it has committed. The reactor
+        thread goes on downloading and parsing meanwhile."""
         self._open()
-        outcome = await maybe_deferred_to_future(deferToThreadPool(reactor, self.pool, self._store, item))
+        written = Deferred()
+        self.waiting.append((item, written))
+        self._write_next()
+        outcome = await maybe_deferred_to_future(written)
         self._count(outcome, item)
 
-    def _store(self, item) -> str:
-        """Runs in the database thread; one transaction per item."""
-        if isinstance(item, CrawlFailure):
-            with self.Session.begin() as session:
-                db.record_failure(session, self.run_id, item.url, item.reason, item.portal_id, item.status,
-                                  item.exception, item.retries)
-            return "failure"
-        if isinstance(item, DiscoveredColumn):
-            column = item.column
-            with self.Session.begin() as session:
-                db.remember_column(session, item.portal_id, column.url, column.family, column.title,
-                                   column.department, column.found_via)
-            return "column"
-        if isinstance(item, PortalDiscovered):
-            with self.Session.begin() as session:
-                db.portal_discovered(session, item.portal_id, item.home_url, item.columns)
-            return "discovered"
-        fields = dict(ItemAdapter(item))     # asdict() would deep-copy the raw page and the cells
+    def _write_next(self) -> None:
+        """In the reactor thread: hand the waiting items to the database thread as one batch,
+        unless it is writing one (the items then go with the next)."""
+        if self.writing or not self.waiting:
+            return
+        from twisted.internet import reactor
+        from twisted.internet.threads import deferToThreadPool
+        batch, self.waiting = self.waiting[:self.batch_size], self.waiting[self.batch_size:]
+        self.writing = True
+        done = deferToThreadPool(reactor, self.pool, self._store_batch, [item for item, _ in batch])
+        done.addBoth(self._batch_written, batch)
+
+    def _batch_written(self, outcomes, batch) -> None:
+        self.writing = False
+        if not isinstance(outcomes, list):      # a Failure: the database thread itself failed
+            outcomes = [outcomes] * len(batch)
+        for (_, written), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, (Exception, Failure)):
+                written.errback(outcome)
+            else:
+                written.callback(outcome)
+        self._write_next()
+
+    def _store_batch(self, items: list) -> list:
+        """Runs in the database thread: the items in one transaction; when that fails, each in
+        one of its own. Returns each item's outcome (or the exception it raised)."""
         try:
             with self.Session.begin() as session:
-                return db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw,
-                                       self.repost_similarity)
-        except Exception as exc:  # this item rolls back alone; the ones before it stay
-            logger.exception("cannot store %s", item.url)
+                return [self._store(session, item) for item in items]
+        except Exception:
+            self.bodies.clear()      # bodies first seen in the batch were rolled back with it
+            if len(items) > 1:
+                logger.debug("a batch of %d items failed; storing them one by one", len(items), exc_info=True)
+        return [self._store_alone(item) for item in items]
+
+    def _store_alone(self, item):
+        try:
+            with self.Session.begin() as session:
+                return self._store(session, item)
+        except Exception as exc:
+            self.bodies.clear()
+            if not isinstance(item, Report):
+                return exc
+            logger.exception("cannot store %s", item.url)   # this item rolls back alone
             with self.Session.begin() as session:
                 db.record_failure(session, self.run_id, item.url, f"store error: {exc}", item.portal_id,
                                   exception=type(exc).__name__)
             return "failure"
+
+    def _store(self, session, item) -> str:
+        """One item, in the batch's transaction."""
+        if isinstance(item, CrawlFailure):
+            db.record_failure(session, self.run_id, item.url, item.reason, item.portal_id, item.status,
+                              item.exception, item.retries)
+            return "failure"
+        if isinstance(item, DiscoveredColumn):
+            column = item.column
+            db.remember_column(session, item.portal_id, column.url, column.family, column.title,
+                               column.department, column.found_via)
+            return "column"
+        if isinstance(item, PortalDiscovered):
+            db.portal_discovered(session, item.portal_id, item.home_url, item.columns)
+            return "discovered"
+        fields = dict(ItemAdapter(item))     # asdict() would deep-copy the raw page and the cells
+        return db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw, self.repost_similarity,
+                               bodies=self.bodies)
 
     def _failure(self, session, failure: CrawlFailure) -> None:
         db.record_failure(session, self.run_id, failure.url, failure.reason, failure.portal_id,

@@ -1,4 +1,4 @@
-"""The store step: one transaction per item; a failing item rolls back alone."""
+"""The store step: items in batches, one transaction each; a failing item rolls back alone."""
 from __future__ import annotations
 
 import pytest
@@ -47,11 +47,13 @@ def test_the_store_turns_a_store_error_into_a_failure_row(session, database_url)
     bad_fields = _fields("003_09ecbd43e5a0b949.txt", "http://a/3.html")
     bad_fields["stats"][0]["value"] = "?"
     bad = Report(**bad_fields)
-    assert pipeline._store(good) == "new"
-    assert pipeline._store(bad) == "failure"
+    after = Report(**_fields("000_3debe78227b016e7.txt", "http://a/0.html"))
+    # one batch: it fails as a whole, then each item is stored in a transaction of its own
+    assert pipeline._store_batch([good, bad, after]) == ["new", "failure", "new"]
     pipeline.engine.dispose()
     session.expire_all()
     (failure,) = session.scalars(select(db.Failure)).all()
     assert failure.url == "http://a/3.html" and failure.reason.startswith("store error")
     assert failure.exception == "ValueError" and failure.run_id == pipeline.run_id
-    assert [r.url for r in session.scalars(select(db.ReportRow))] == ["http://a/1.html"]
+    assert sorted(r.url for r in session.scalars(select(db.ReportRow))) == ["http://a/0.html", "http://a/1.html"]
+    assert _count(session, db.Stat) == 198 + len(after.stats) and _count(session, db.ReportUrl) == 2
