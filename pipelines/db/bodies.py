@@ -4,7 +4,9 @@ Core statements on the session's connection (no ORM objects): `store_report` cal
 per stored report, and `link_reports` for reports stored before bodies existed."""
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, or_, select, update
+from functools import lru_cache
+
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -27,23 +29,32 @@ def body_id_of(conn: Connection, fields: dict, known: dict[str, int] | None = No
         return None
     if known is not None and identity.key in known:
         return known[identity.key]
-    lookup = select(_BODIES.c.id).where(_BODIES.c.key == identity.key)
-    body_id = conn.scalar(lookup)
+    lookup, insert = _body_statements(conn.dialect.name)
+    body_id = conn.scalar(lookup, {"key": identity.key})
     if body_id is None:
         values = {"key": identity.key, "division_code": identity.division_code, "province": identity.province,
                   "prefecture": identity.prefecture, "county": identity.county, "name": identity.name,
                   "canonical_name": identity.canonical_name, "level": identity.level, "kind": identity.kind,
                   "first_seen": utcnow()}
-        from sqlalchemy.dialects import postgresql, sqlite
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(conn.dialect.name)
-        if insert is not None:     # two processes meeting the same new body: one row, no error
-            conn.execute(insert(_BODIES).values(**values).on_conflict_do_nothing(index_elements=["key"]))
-        else:
-            conn.execute(_BODIES.insert().values(**values))
-        body_id = conn.scalar(lookup)
+        body_id = conn.scalar(insert, values)
+        if body_id is None:      # another process inserted it meanwhile
+            body_id = conn.scalar(lookup, {"key": identity.key})
     if known is not None:
         known[identity.key] = body_id
     return body_id
+
+
+@lru_cache(maxsize=4)
+def _body_statements(dialect: str):
+    """A body's id by its key; the insert of a new body returning its id (nothing when another
+    process inserted the same key first: no error, one row)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if insert is None:
+        new = _BODIES.insert()
+    else:
+        new = insert(_BODIES).on_conflict_do_nothing(index_elements=["key"])
+    return select(_BODIES.c.id).where(_BODIES.c.key == bindparam("key")), new.returning(_BODIES.c.id)
 
 
 def neighbours_query(report_id, body_id, year):

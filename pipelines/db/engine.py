@@ -59,4 +59,5 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def compress(raw: bytes | None) -> bytes | None:
-    return zlib.compress(raw, 6) if raw is not None else None
+    """A raw page as stored (zlib level 3: half the CPU of the default 6 for 5-10 % more bytes)."""
+    return zlib.compress(raw, 3) if raw is not None else None
