@@ -17,6 +17,12 @@ DISCOVERY_BUDGET = 80              # REPORTS_DISCOVERY_BUDGET: requests per port
 DISCOVERY_MAX_DEPTH = 4            # REPORTS_DISCOVERY_MAX_DEPTH: clicks from the home page
 DISCOVERY_CONCURRENCY = 2          # REPORTS_DISCOVERY_CONCURRENCY: pages of one walk in flight at once
 
+# Parse (pipelines/parse.py): processes parsing report pages (REPORTS_PARSE_WORKERS; -1: one fewer
+# than the machine's cores, at least one; 0: in the reactor thread), and how many pages may be in
+# their hands at once (REPORTS_PARSE_QUEUE; 0: twice the workers, plus two).
+PARSE_WORKERS = -1
+PARSE_QUEUE = 0
+
 # Store (pipelines/store.py, pipelines/db)
 STORE_RAW_HTML = True              # REPORTS_STORE_RAW_HTML: keep each version's raw page
 # Most items one store transaction holds (REPORTS_STORE_BATCH): the store writes whatever arrived

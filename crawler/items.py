@@ -45,6 +45,7 @@ class Report:
     body_hash: str | None = None
     raw_hash: str | None = None      # sha256 of the page bytes: an unchanged page is not parsed again
     minhash: bytes | None = None     # MinHash signature of the body (near-duplicate reposts)
+    raw_html_z: bytes | None = None  # the raw page compressed (zlib), as stored in report_versions
     province: str | None = None      # region of the report (crawler.registry.region.report_region)
     prefecture: str | None = None
     county: str | None = None

@@ -78,6 +78,8 @@ REPORTS_DISCOVERY_BUDGET = defaults.DISCOVERY_BUDGET             # requests per 
 REPORTS_DISCOVERY_MAX_DEPTH = defaults.DISCOVERY_MAX_DEPTH       # clicks from the home page
 REPORTS_DISCOVERY_CONCURRENCY = defaults.DISCOVERY_CONCURRENCY   # pages of one walk in flight (best first needs few)
 REPORTS_DEMO_URL = os.environ.get("REPORTS_DEMO_URL", "")   # replaces {demo} in registry start URLs
+REPORTS_PARSE_WORKERS = defaults.PARSE_WORKERS     # parsing processes (-1: cores - 1, at least 1; 0: none)
+REPORTS_PARSE_QUEUE = defaults.PARSE_QUEUE         # pages in their hands at once (0: 2 × workers + 2)
 REPORTS_STORE_RAW_HTML = defaults.STORE_RAW_HTML   # keep each version's raw page (zlib) in report_versions
 REPORTS_STORE_BATCH = defaults.STORE_BATCH         # most items per store transaction
 # MinHash Jaccard at which a same-publisher, same-year body is a repost

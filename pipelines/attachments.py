@@ -209,6 +209,7 @@ class AttachmentsPipeline(FilesPipeline):
             adapter = ItemAdapter(item)
             for name in JOINED_FIELDS:
                 adapter[name] = fields.get(name)
+            item.minhash = None           # signed again over the joined body (pipelines/dedupe.py)
             self.crawler.stats.inc_value("reports/attachments/joined")
         return item
 

@@ -1,8 +1,9 @@
 """Dedupe pipeline: within one crawl, a page reached twice under the same canonical URL is
 dropped. Reposts under other URLs, the same 索引号 on a portal, identical and near-identical
 bodies are recognised by the data layer against everything stored (`pipelines.db.store_report`),
-so they are kept once with every URL they were seen under; this pipeline gives each report the
-MinHash signature of its final body (page text and attachments joined) for that."""
+so they are kept once with every URL they were seen under; for that, each report carries the
+MinHash signature of its final body (page text and attachments joined): the parse pipeline
+signs the page's body, and this pipeline signs a body the attachments changed (they unset it)."""
 from __future__ import annotations
 
 from scrapy.exceptions import DropItem
@@ -31,5 +32,6 @@ class DedupePipeline:
             self.stats.inc_value("reports/dropped/duplicate_url")
             raise DropItem(f"already stored in this crawl: {item.url}")
         self.seen_urls.add(key)
-        item.minhash = to_bytes(body_minhash(item.body_text))
+        if item.minhash is None:
+            item.minhash = to_bytes(body_minhash(item.body_text))
         return item

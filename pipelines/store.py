@@ -205,7 +205,7 @@ class CrawlStore:
             return "discovered"
         fields = dict(ItemAdapter(item))     # asdict() would deep-copy the raw page and the cells
         return db.store_report(session, fields, item.raw_html, item.encoding, self.keep_raw, self.repost_similarity,
-                               bodies=self.bodies)
+                               raw_html_z=item.raw_html_z, bodies=self.bodies)
 
     def _failure(self, session, failure: CrawlFailure) -> None:
         db.record_failure(session, self.run_id, failure.url, failure.reason, failure.portal_id,
