@@ -3,19 +3,21 @@
     python bench/timed_crawl.py TIMES_FILE crawl -a province=大型演示 -s …
 
 Runs the project's own crawl command unchanged, after wrapping (in this process only, nothing in
-the product) the three stages whose cost the bench reports:
-- parse: `ParsePipeline.process_item` (decode, report_from_html, region), in the reactor thread;
-- signature: the MinHash of the body (`body_minhash` as the dedupe pipeline calls it);
-- store: `CrawlStore._store`, one item's transaction, in the store's database thread;
-each timed with `time.thread_time()`, the CPU time of the thread it runs in (so the store thread's
-CPU is not counted twice). The rest of the process's CPU between spider_opened and spider_closed is
-Scrapy, the spider and the other pipelines. Writes those CPU seconds to TIMES_FILE as JSON.
-A timer costs about a microsecond per call, three or four calls per report page.
+the product) what the bench reports:
+- store: `CrawlStore._store_batch`, one batch's transaction, timed with `time.thread_time()` in the
+  store's database thread;
+- the crawl: the process's CPU between spider_opened and spider_closed (store included; the rest is
+  Scrapy, the spider and the other pipelines);
+- workers: the CPU of the parse workers (parse, signature, compression: pipelines/parse.py), read
+  as the CPU of this process's children once the pool has been shut down (close_spider);
+- peak RSS of this process and of its largest child (a worker).
+Writes them to TIMES_FILE as JSON.
 """
 from __future__ import annotations
 
 import functools
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -25,13 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 from scrapy import signals  # noqa: E402
 
-import pipelines.dedupe  # noqa: E402
 from crawler.cli import main  # noqa: E402
 from crawler.spiders.reports import ReportsSpider  # noqa: E402
-from pipelines.parse import ParsePipeline  # noqa: E402
 from pipelines.store import CrawlStore  # noqa: E402
 
-TIMES = {"parse": 0.0, "signature": 0.0, "store": 0.0, "crawl": 0.0}
+TIMES = {"store": 0.0, "crawl": 0.0, "workers": 0.0, "rss_mb": 0.0, "worker_rss_mb": 0.0}
 
 
 def timed(stage: str, function):
@@ -46,9 +46,7 @@ def timed(stage: str, function):
 
 
 def instrument(times_file: Path) -> None:
-    ParsePipeline.process_item = timed("parse", ParsePipeline.process_item)
-    pipelines.dedupe.body_minhash = timed("signature", pipelines.dedupe.body_minhash)
-    CrawlStore._store = timed("store", CrawlStore._store)
+    CrawlStore._store_batch = timed("store", CrawlStore._store_batch)
     from_crawler = ReportsSpider.from_crawler.__func__
 
     def with_window(cls, crawler, *args, **kwargs):
@@ -60,8 +58,12 @@ def instrument(times_file: Path) -> None:
         def closed():
             TIMES["crawl"] = time.process_time() - started["cpu"]
         crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
-        crawler.signals.connect(lambda: times_file.write_text(json.dumps(TIMES)),
-                                signal=signals.engine_stopped, weak=False)
+        def stopped():
+            children, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+            TIMES.update(workers=children.ru_utime + children.ru_stime, rss_mb=own.ru_maxrss / 1024,
+                         worker_rss_mb=children.ru_maxrss / 1024)
+            times_file.write_text(json.dumps(TIMES))
+        crawler.signals.connect(stopped, signal=signals.engine_stopped, weak=False)
         return spider
     ReportsSpider.from_crawler = classmethod(with_window)
 
