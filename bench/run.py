@@ -89,6 +89,7 @@ def crawl(database_url: str, demo_url: str, workdir: Path, redis_url: str | None
     stats, times = json.loads(stats_file.read_text()), json.loads(times_file.read_text())
     result = _figures(stats, times["crawl"], cpu - times["workers"], times["rss_mb"], status)
     result.update(stored=stats.get("reports/stored/new", 0), store_s=times["store"], workers_s=times["workers"],
+                  batches=stats.get("reports/store_batches", 0), batch_max=stats.get("reports/store_batch_max", 0),
                   worker_ms_per_page=times["workers"] * 1000 / max(result["pages"], 1),
                   worker_rss_mb=times["worker_rss_mb"])
     return result
@@ -276,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             same = "" if b["pages"] == r["pages"] else f" (PAGES DIFFER: bare {b['pages']}, pipeline {r['pages']})"
             print(f"pair {pair + 1}, {name}: bare {b['pages']} pages in {b['seconds']:.1f} s = "
                   f"{b['pages_per_s']:.0f} pages/s; pipeline {r['pages']} pages in {r['seconds']:.1f} s = "
-                  f"{r['pages_per_s']:.1f} pages/s ({r['stored']} stored, {r['finish']}); "
+                  f"{r['pages_per_s']:.1f} pages/s ({r['stored']} stored in {r['batches']} transactions, at most "
+                  f"{r['batch_max']} items each, {r['finish']}); "
                   f"ratio {r['ratio']:.2f}{same}", flush=True)
             print(f"    CPU ms per page while crawling: pipeline crawler {r['cpu_ms_per_page']:.1f} "
                   f"(+{r['startup_cpu_s']:.1f} s start-up) and its parse workers {r['worker_ms_per_page']:.1f}, "

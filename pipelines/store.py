@@ -154,6 +154,8 @@ class CrawlStore:
 
     def _batch_written(self, outcomes, batch) -> None:
         self.writing = False
+        self.crawler.stats.inc_value("reports/store_batches")
+        self.crawler.stats.max_value("reports/store_batch_max", len(batch))
         if not isinstance(outcomes, list):      # a Failure: the database thread itself failed
             outcomes = [outcomes] * len(batch)
         for (_, written), outcome in zip(batch, outcomes, strict=True):
