@@ -22,7 +22,7 @@ Prints:
    emptied before each run), the same pipeline crawl into SQLite in distributed mode
    (one process, REDIS_URL set: scrapy-redis scheduler, in-flight acknowledgement) ÷ without;
 6. peak RSS of the crawler process and of its largest parse worker at 5,000 reports, and at 50,000
-   with --with-50k (about 10 minutes, hence optional), and their ratio.
+   with --with-50k (about 15 minutes; `make bench` passes it), and their ratio.
 Targets (issues 8 and 16): pipeline ÷ bare ≥ 0.5 into SQLite and into PostgreSQL, parse ≥ 200 pages/s
 per core, distributed ÷ not ≥ 0.9, peak RSS < 400 MB, 50,000 ≤ 1.2 × 5,000.
 """
@@ -235,7 +235,7 @@ def bench_redis(server_url: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=5000, help="reports of the pipeline run (default 5000)")
-    parser.add_argument("--with-50k", action="store_true", help="also crawl 50,000 reports for peak RSS (~10 min)")
+    parser.add_argument("--with-50k", action="store_true", help="also crawl 50,000 reports for peak RSS (~15 min)")
     parser.add_argument("--parse-pages", type=int, default=250)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the parse timing (best reported)")
     parser.add_argument("--pairs", type=int, default=2, help="bare + pipeline pairs per database")
@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{big['peak_rss_mb']:.0f} MB = {big['peak_rss_mb'] / base:.2f} × the {opts.reports}-report run "
               f"(target ≤ 1.2), largest worker {big['worker_rss_mb']:.0f} MB", flush=True)
     else:
-        print("peak RSS at 50,000 reports: not measured (pass --with-50k; about 10 minutes)")
+        print("peak RSS at 50,000 reports: not measured (pass --with-50k; about 15 minutes)")
     return 0
 
 
