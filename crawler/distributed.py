@@ -31,6 +31,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
@@ -61,6 +62,15 @@ redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
 local id = redis.sha1hex(popped[1])
 redis.call('HSET', KEYS[2], id, popped[1])
 return {id, popped[1]}
+"""
+
+
+# Queue a request unless the shared dupefilter has seen it: the fingerprint and the request in one
+# round trip (scrapy-redis takes one for the SADD and one for the ZADD, both in the reactor thread).
+_PUSH_UNSEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
 """
 
 
@@ -128,6 +138,7 @@ class ReliableScheduler(Scheduler):
         if self.flush_on_start:
             self.flush()
         self._pop = self.server.register_script(_POP_TO_INFLIGHT)
+        self._push_unseen = self.server.register_script(_PUSH_UNSEEN)
         self._beat()
         self.heartbeat = LoopingCall(self._beat)
         self.heartbeat.start(max(1.0, self.ttl / 3), now=False)
@@ -152,13 +163,23 @@ class ReliableScheduler(Scheduler):
     def enqueue_request(self, request: Request) -> bool:
         rescheduled = request.meta.pop(INFLIGHT, None)    # a retry or redirect of a taken request
         parent = request.meta.pop(PARENT, None)
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            added = False
-        else:
-            self.stats.inc_value("scheduler/enqueued/redis")
+        if request.dont_filter:
             self.queue.push(request)
             added = True
+        elif not isinstance(self.queue, PriorityQueue):     # another SCHEDULER_QUEUE_CLASS: its own push
+            added = not self.df.request_seen(request)
+            if added:
+                self.queue.push(request)
+            else:
+                self.df.log(request, self.spider)
+        else:
+            added = bool(self._push_unseen(keys=[self.df.key, self.queue.key],
+                                           args=[self.df.request_fingerprint(request), -request.priority,
+                                                 self.queue._encode_request(request)]))
+            if not added:
+                self.df.log(request, self.spider)
+        if added:
+            self.stats.inc_value("scheduler/enqueued/redis")
         if rescheduled:
             self._ack(rescheduled)
         if parent:
