@@ -27,7 +27,7 @@ from crawler.extract.encoding import decode_html
 from crawler.extract.report import report_from_html
 from crawler.extract.similarity import body_minhash, to_bytes
 from crawler.items import CrawlFailure, Report
-from crawler.plan import PlanPipeline
+from crawler.plan import CrawlPlan, PlanPipeline
 from crawler.registry.region import report_region
 from pipelines.db import compress
 
@@ -85,7 +85,6 @@ class ParsePipeline(PlanPipeline):
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = super().from_crawler(crawler)
         settings = crawler.settings
         workers = settings.getint("REPORTS_PARSE_WORKERS", defaults.PARSE_WORKERS)
         if workers < 0:
@@ -94,10 +93,9 @@ class ParsePipeline(PlanPipeline):
         if workers and not is_asyncio_reactor_installed():
             logger.warning("REPORTS_PARSE_WORKERS needs the asyncio reactor; parsing in the reactor thread")
             workers = 0
-        pipeline.workers = workers
-        pipeline.queue = settings.getint("REPORTS_PARSE_QUEUE", defaults.PARSE_QUEUE) or 2 * workers + 2
-        pipeline.keep_raw = settings.getbool("REPORTS_STORE_RAW_HTML", defaults.STORE_RAW_HTML)
-        return pipeline
+        return cls(crawler.stats, crawler.get_extension(CrawlPlan), workers,
+                   settings.getint("REPORTS_PARSE_QUEUE", defaults.PARSE_QUEUE),
+                   settings.getbool("REPORTS_STORE_RAW_HTML", defaults.STORE_RAW_HTML))
 
     def open_spider(self, spider=None) -> None:
         if self.workers:
